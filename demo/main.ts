@@ -1,0 +1,75 @@
+/**
+ * `npm run demo`: builds the extension and the widget, then serves the demo EMR pages, the
+ * widget page and a FHIR R4 platform on one local port.
+ *   --port N      (default 8787, or $PORT; 0 picks a free one)
+ *   --host H      (default 127.0.0.1)
+ *   --load F      load a FHIR R4 transaction/batch/collection Bundle (repeatable)
+ *   --today D     date the demo data is relative to (YYYY-MM-DD; default today)
+ *   --no-build    serve what is already built
+ *   --browser     also launch Chromium with the extension loaded (needs a display)
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Bundle } from '@medplum/fhirtypes';
+import { configureExtension, EXTENSION_DIR, launchWithExtension } from './browser.ts';
+import { buildAll } from './build.ts';
+import { generateDemoData } from './data/generate.ts';
+import { startDemoServer } from './server/demo-server.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    host: { type: 'string', default: '127.0.0.1' },
+    load: { type: 'string', multiple: true, default: [] },
+    today: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    browser: { type: 'boolean', default: false },
+  },
+});
+
+if (!values['no-build']) buildAll();
+
+const today = values.today ? new Date(`${values.today}T09:00:00+08:00`) : new Date();
+const demo = generateDemoData({ today });
+const foreign: Bundle[] = [];
+for (const file of values.load ?? []) foreign.push(JSON.parse(await readFile(file, 'utf8')) as Bundle);
+
+const server = await startDemoServer({ port: Number(values.port), host: values.host, bundles: [demo.bundle], emrPatients: demo.emrPatients });
+for (const [i, bundle] of foreign.entries()) {
+  const { loaded, failed } = await server.fhir.load(bundle);
+  console.log(`loaded ${values.load![i]}: ${loaded} resources${failed ? `, ${failed} failed` : ''}`);
+}
+
+console.log(`
+Huren demo is running (Ctrl-C to stop)
+  Demo EMR (extension sidebar):  ${server.url}/emr/
+  In-house EMR (widget):         ${server.url}/inhouse/
+  FHIR R4 platform:              ${server.fhirBase}
+  Extension to load in Chrome/Edge (chrome://extensions → 开发者模式 → 加载已解压的扩展程序):
+                                 ${EXTENSION_DIR}
+  The extension's default platform is http://127.0.0.1:8787/fhir/R4; on another port set it in the options page.
+`);
+
+let closeBrowser: (() => Promise<void>) | undefined;
+if (values.browser) {
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.log('--browser: no display here ($DISPLAY is not set); open the URLs above in your own browser.');
+  } else {
+    const browser = await launchWithExtension({ headless: false });
+    await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase });
+    await (await browser.context.newPage()).goto(`${server.url}/emr/`);
+    closeBrowser = () => browser.context.close();
+  }
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await closeBrowser?.().catch(() => undefined);
+  await server.close();
+  console.log('Huren demo stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,6 @@
+import { startBackground } from '../background/main';
+
+export default defineBackground({
+  type: 'module',
+  main: startBackground,
+});

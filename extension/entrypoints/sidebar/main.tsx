@@ -1,0 +1,3 @@
+import { mountSidebar } from '../../sidebar/mount';
+
+void mountSidebar(document.getElementById('root')!);

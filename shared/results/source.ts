@@ -1,0 +1,49 @@
+import type { PatientIdentifier } from '../domain/encounter';
+import type { ExternalResult } from '../domain/external-result';
+
+/** Progress while a source pages through a platform's answers. */
+export interface FetchProgress {
+  pages: number;
+  resources: number;
+}
+
+export interface ResultsQuery {
+  patient: PatientIdentifier;
+  /** Oldest clock date worth fetching: derived from the longest time limit in the active packs. */
+  since: Date;
+  signal?: AbortSignal;
+  onProgress?: (progress: FetchProgress) => void;
+}
+
+export interface ResultsFetch {
+  /** False when the platform does not know the patient (not an error: nothing to recognize). */
+  patientFound: boolean;
+  results: ExternalResult[];
+  /** Resources that could not be read; shown to the physician as "N 项结果无法读取". */
+  unreadable: number;
+  /** When the platform answered (ISO 8601). */
+  fetchedAt: string;
+}
+
+export type SourceErrorKind = 'unauthorized' | 'unreachable' | 'timeout' | 'server' | 'bad-response' | 'aborted';
+
+/** A failure talking to the platform; its message never contains patient data. */
+export class SourceError extends Error {
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/**
+ * Where a patient's prior external results come from (区域平台 / 互认平台).
+ * FHIR R4 is the first implementation; other platform APIs implement the same interface.
+ */
+export interface ResultsSource {
+  readonly id: string;
+  fetchResults(query: ResultsQuery): Promise<ResultsFetch>;
+}

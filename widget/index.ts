@@ -1,0 +1,8 @@
+/** Huren widget: the same panel for hospitals' in-house EMRs. See docs/widget.md. */
+import { defineHurenPanel } from './element';
+
+export { mount, type WidgetHandle } from './mount';
+export { HurenPanelElement, defineHurenPanel } from './element';
+export type { WidgetOptions, WidgetConfig } from './options';
+
+defineHurenPanel();

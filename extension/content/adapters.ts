@@ -12,7 +12,7 @@ export const BUNDLED_ADAPTERS: SiteAdapter[] = [
     id: 'demo-outpatient',
     urlPatterns: ['^https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?/emr/'],
     patient: {
-      identifier: { selector: '#patient-banner [data-field="id-card"]' },
+      identifier: { selector: '#patient-banner [data-field="id-card"]', attribute: 'data-value' },
       identifierSystem: ID_CARD_SYSTEM,
       name: { selector: '#patient-banner [data-field="name"]' },
       gender: { selector: '#patient-banner [data-field="gender"]' },

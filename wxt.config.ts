@@ -24,7 +24,6 @@ export default defineConfig({
     browser_specific_settings: {
       gecko: {
         id: 'huren@huren.example',
-        // @ts-expect-error newer Firefox key not yet in WXT's manifest types
         data_collection_permissions: { required: ['healthInfo', 'personallyIdentifyingInfo'] },
       },
     },

@@ -45,6 +45,7 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
 /** Points the extension at a platform, as hospital IT would in the options page. */
 export async function configureExtension(serviceWorker: Worker, settings: Record<string, unknown>): Promise<void> {
   await serviceWorker.evaluate(async (s) => {
-    await chrome.storage.local.set({ settings: s });
+    const ext = (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome;
+    await ext.storage.local.set({ settings: s });
   }, settings);
 }

@@ -1,0 +1,239 @@
+import { normalizeItemName, normalizeMark } from './match/normalize-name.ts';
+import type { BilingualText, Category } from './schema/common.ts';
+import type { CatalogItem, NegativeWhen } from './schema/catalog-item.ts';
+import { levelRank, type Institution, type Qualification } from './schema/institution.ts';
+import type { Mark } from './schema/meta.ts';
+import type { AcceptedMark, NegativeEntry } from './schema/policy.ts';
+import type { RulePack } from './schema/rule-pack.ts';
+import type { RuleId } from './verdict.ts';
+
+/** A negative-list entry or item condition, resolved to the items it covers. */
+export interface CompiledNegative {
+  rule: RuleId;
+  when: NegativeWhen | undefined;
+  reason: BilingualText;
+}
+
+export interface CompiledItem {
+  item: CatalogItem;
+  limitDays: number;
+  limitFromDefault: boolean;
+  negatives: CompiledNegative[];
+}
+
+export interface CompiledInstitution {
+  inst: Institution;
+  rank: number;
+  qualificationsByItem: Map<string, Qualification[]>;
+}
+
+/**
+ * 规则包索引: a pack turned into lookup maps once, so evaluation is one pass over the results
+ * with constant work per result. Built lazily and kept per pack object.
+ */
+export interface CompiledPack {
+  pack: RulePack;
+  ref: { id: string; name: string; version: string };
+  itemsByCode: Map<string, Map<string, CompiledItem>>;
+  /** Codes that arrive without a system: usable only when one item owns the code. */
+  itemsByBareCode: Map<string, CompiledItem | null>;
+  itemsByName: Map<string, CompiledItem>;
+  /** Raw result name → match, since the same few names repeat across results. */
+  nameCache: Map<string, CompiledItem | null>;
+  institutionsById: Map<string, CompiledInstitution>;
+  institutionsByIdentifier: Map<string, Map<string, CompiledInstitution>>;
+  institutionsByBareValue: Map<string, CompiledInstitution | null>;
+  institutionsByName: Map<string, CompiledInstitution | null>;
+  /** Negative entries for results outside the catalog (alliance all-items), by category. */
+  negativesOutsideCatalog: Record<Category, CompiledNegative[]>;
+  negativesByName: Map<string, CompiledNegative[]>;
+  marks: Map<string, Mark>;
+  acceptedMarks: Map<string, AcceptedMark[]>;
+  /** Region → itself and every region it lies within. */
+  regionChain: Map<string, Set<string>>;
+  flagLabels: Map<string, BilingualText>;
+  /** Catalog position, so prompts follow the list's own order. */
+  itemOrder: Map<string, number>;
+}
+
+const compiled = new WeakMap<RulePack, CompiledPack>();
+
+/** Compile once per pack object; later calls return the same index. */
+export function compilePack(pack: RulePack): CompiledPack {
+  let c = compiled.get(pack);
+  if (c === undefined) {
+    c = build(pack);
+    compiled.set(pack, c);
+  }
+  return c;
+}
+
+export function compilePacks(packs: readonly RulePack[]): CompiledPack[] {
+  return packs.map(compilePack);
+}
+
+/** Normalize a code system so http://loinc.org, LOINC and the LOINC OID agree. */
+export function normalizeSystem(system: string): string {
+  const s = system.trim().toLowerCase().replace(/\/+$/, '');
+  if (s === 'loinc' || s === 'http://loinc.org' || s === 'urn:oid:2.16.840.1.113883.6.1') return 'http://loinc.org';
+  return s;
+}
+
+const systems = new Map<string, string>();
+/** normalizeSystem, memoized: results repeat the same few systems. */
+export function systemKey(system: string): string {
+  let key = systems.get(system);
+  if (key === undefined) {
+    key = normalizeSystem(system);
+    if (systems.size > 1000) systems.clear();
+    systems.set(system, key);
+  }
+  return key;
+}
+
+function build(pack: RulePack): CompiledPack {
+  const itemsByCode = new Map<string, Map<string, CompiledItem>>();
+  const itemsByBareCode = new Map<string, CompiledItem | null>();
+  const itemsByName = new Map<string, CompiledItem>();
+  const itemsById = new Map<string, CompiledItem>();
+
+  for (const item of pack.catalog) {
+    const explicit = item.timeLimitDays;
+    const ci: CompiledItem = {
+      item,
+      limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
+      limitFromDefault: explicit === undefined,
+      negatives: [],
+    };
+    itemsById.set(item.id, ci);
+    for (const code of item.codes) {
+      const system = normalizeSystem(code.system);
+      let bySystem = itemsByCode.get(system);
+      if (bySystem === undefined) itemsByCode.set(system, (bySystem = new Map()));
+      if (!bySystem.has(code.code)) bySystem.set(code.code, ci);
+      const prior = itemsByBareCode.get(code.code);
+      itemsByBareCode.set(code.code, prior === undefined || prior === ci ? ci : null);
+    }
+    for (const name of [item.name, ...item.aliases]) {
+      const key = normalizeItemName(name);
+      if (key !== '' && !itemsByName.has(key)) itemsByName.set(key, ci);
+    }
+  }
+
+  const negativesOutsideCatalog: Record<Category, CompiledNegative[]> = { lab: [], imaging: [] };
+  const negativesByName = new Map<string, CompiledNegative[]>();
+  for (const entry of pack.negativeList) {
+    const neg: CompiledNegative = { rule: `negative-list:${entry.id}`, when: entry.when, reason: entry.reason };
+    for (const ci of itemsById.values()) if (coversItem(entry, ci.item)) ci.negatives.push(neg);
+    for (const category of ['lab', 'imaging'] as const) {
+      const scoped = entry.items === undefined && entry.groups === undefined && entry.names === undefined;
+      if (scoped && (entry.categories === undefined || entry.categories.includes(category))) {
+        negativesOutsideCatalog[category].push(neg);
+      }
+    }
+    for (const name of entry.names ?? []) {
+      const key = normalizeItemName(name);
+      const list = negativesByName.get(key) ?? [];
+      list.push(neg);
+      negativesByName.set(key, list);
+    }
+  }
+  for (const ci of itemsById.values()) {
+    ci.item.negativeConditions.forEach((cond, i) => {
+      ci.negatives.push({ rule: `item-negative:${ci.item.id}#${i}`, when: cond.when, reason: cond.reason });
+    });
+  }
+
+  const institutionsById = new Map<string, CompiledInstitution>();
+  const institutionsByIdentifier = new Map<string, Map<string, CompiledInstitution>>();
+  const institutionsByBareValue = new Map<string, CompiledInstitution | null>();
+  const institutionsByName = new Map<string, CompiledInstitution | null>();
+  for (const inst of pack.institutions) {
+    const qualificationsByItem = new Map<string, Qualification[]>();
+    for (const q of inst.qualifications) {
+      for (const item of pack.catalog) {
+        if (!coversQualification(q, item)) continue;
+        const list = qualificationsByItem.get(item.id) ?? [];
+        list.push(q);
+        qualificationsByItem.set(item.id, list);
+      }
+    }
+    const ci: CompiledInstitution = { inst, rank: levelRank(inst.level), qualificationsByItem };
+    institutionsById.set(inst.id, ci);
+    for (const idf of inst.identifiers) {
+      const system = idf.system === undefined ? '' : normalizeSystem(idf.system);
+      let bySystem = institutionsByIdentifier.get(system);
+      if (bySystem === undefined) institutionsByIdentifier.set(system, (bySystem = new Map()));
+      bySystem.set(idf.value, ci);
+      const prior = institutionsByBareValue.get(idf.value);
+      institutionsByBareValue.set(idf.value, prior === undefined || prior === ci ? ci : null);
+    }
+    for (const name of [inst.name, ...inst.aliases]) {
+      const key = normalizeItemName(name);
+      const prior = institutionsByName.get(key);
+      institutionsByName.set(key, prior === undefined || prior === ci ? ci : null);
+    }
+  }
+
+  const marks = new Map<string, Mark>();
+  for (const mark of pack.marks) {
+    for (const label of [mark.label, ...mark.aliases]) marks.set(normalizeMark(label), mark);
+  }
+  const acceptedMarks = new Map<string, AcceptedMark[]>();
+  for (const accepted of pack.policy.acceptedMarks) {
+    const mark = marks.get(normalizeMark(accepted.mark));
+    const key = normalizeMark(mark?.label ?? accepted.mark);
+    acceptedMarks.set(key, [...(acceptedMarks.get(key) ?? []), accepted]);
+  }
+
+  const parent = new Map(pack.regions.map((r) => [r.name, r.within]));
+  const regionChain = new Map<string, Set<string>>();
+  for (const r of pack.regions) {
+    const chain = new Set<string>();
+    for (let up: string | undefined = r.name; up !== undefined && !chain.has(up); up = parent.get(up)) chain.add(up);
+    regionChain.set(r.name, chain);
+  }
+
+  return {
+    pack,
+    ref: { id: pack.meta.id, name: pack.meta.name, version: pack.meta.version },
+    itemsByCode,
+    itemsByBareCode,
+    itemsByName,
+    nameCache: new Map(),
+    institutionsById,
+    institutionsByIdentifier,
+    institutionsByBareValue,
+    institutionsByName,
+    negativesOutsideCatalog,
+    negativesByName,
+    marks,
+    acceptedMarks,
+    regionChain,
+    flagLabels: new Map(pack.flags.map((f) => [f.code, f.label])),
+    itemOrder: new Map(pack.catalog.map((item, i) => [item.id, i])),
+  };
+}
+
+/** Entry scope: any of items/groups/names matches, within categories if given; no scope = all. */
+function coversItem(entry: NegativeEntry, item: CatalogItem): boolean {
+  if (entry.categories !== undefined && !entry.categories.includes(item.category)) return false;
+  const scoped = entry.items !== undefined || entry.groups !== undefined || entry.names !== undefined;
+  if (!scoped) return true;
+  if (entry.items?.includes(item.id)) return true;
+  if (entry.groups?.includes(item.group)) return true;
+  if (entry.names !== undefined) {
+    const names = new Set(entry.names.map(normalizeItemName));
+    return [item.name, ...item.aliases].some((n) => names.has(normalizeItemName(n)));
+  }
+  return false;
+}
+
+/** A qualification covers an item named in items, in one of its groups, or of its categories. */
+function coversQualification(q: Qualification, item: CatalogItem): boolean {
+  return (
+    (q.items?.includes(item.id) ?? false) ||
+    (q.groups?.includes(item.group) ?? false) ||
+    (q.categories?.includes(item.category) ?? false)
+  );
+}

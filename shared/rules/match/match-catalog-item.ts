@@ -1,0 +1,66 @@
+import { compilePack, systemKey, type CompiledItem, type CompiledPack } from '../compile.ts';
+import type { CatalogItem } from '../schema/catalog-item.ts';
+import type { RulePack } from '../schema/rule-pack.ts';
+import { nameCandidates, normalizeItemName } from './normalize-name.ts';
+
+/** What a result or an order says about its item. */
+export interface ItemQuery {
+  name: string;
+  codes?: ReadonlyArray<{ system?: string | undefined; code: string }>;
+}
+
+export interface CatalogMatch {
+  item: CatalogItem;
+  by: 'code' | 'name';
+}
+
+/**
+ * 项目匹配: codes first (system + code), then whole normalized names and aliases. A code without
+ * a system counts only when exactly one catalog item carries it.
+ */
+export function matchCatalogItem(pack: RulePack, query: ItemQuery): CatalogMatch | null {
+  const m = matchCompiled(compilePack(pack), query);
+  return m === null ? null : { item: m.ci.item, by: m.by };
+}
+
+export function matchCompiled(
+  cp: CompiledPack,
+  query: ItemQuery,
+): { ci: CompiledItem; by: 'code' | 'name' } | null {
+  const codes = query.codes;
+  if (codes !== undefined) {
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      const hit =
+        c.system === undefined
+          ? cp.itemsByBareCode.get(c.code.trim())
+          : cp.itemsByCode.get(systemKey(c.system))?.get(c.code.trim());
+      if (hit) return { ci: hit, by: 'code' };
+    }
+  }
+  const ci = matchName(cp, query.name);
+  return ci === null ? null : { ci, by: 'name' };
+}
+
+function matchName(cp: CompiledPack, name: string): CompiledItem | null {
+  const cached = cp.nameCache.get(name);
+  if (cached !== undefined) return cached;
+  const normalized = normalizeItemName(name);
+  const [whole, ...parts] = nameCandidates(normalized);
+  let found: CompiledItem | null = cp.itemsByName.get(whole ?? '') ?? null;
+  if (found === null) {
+    // "X(Y)": accept only when the parts that match agree on one item.
+    for (const part of parts) {
+      const hit = cp.itemsByName.get(part);
+      if (hit === undefined) continue;
+      if (found !== null && found !== hit) {
+        found = null;
+        break;
+      }
+      found = hit;
+    }
+  }
+  if (cp.nameCache.size > 50_000) cp.nameCache.clear();
+  cp.nameCache.set(name, found);
+  return found;
+}

@@ -1,0 +1,89 @@
+import type { Order } from '../domain/encounter.ts';
+import type { CompiledPack } from './compile.ts';
+import type { Judged } from './judge.ts';
+import { matchCompiled } from './match/match-catalog-item.ts';
+import { normalizeItemName } from './match/normalize-name.ts';
+import type { Verdict, VerdictItem } from './verdict.ts';
+
+/** 开单提醒: for an order being placed, the best recognizable result for the same item. */
+export interface OrderPrompt {
+  orderIndex: number;
+  order: Order;
+  /** Catalog items the order matched, one per pack that lists it. */
+  matches: { packId: string; itemId: string; itemName: string }[];
+  /** The freshest recognizable result for the item, or null. */
+  best: Verdict | null;
+  /** Every recognizable result for the item, best first. */
+  resultIds: string[];
+}
+
+/** 就诊提醒: recognizable results grouped by item, for when the patient is opened. */
+export interface ItemPrompt {
+  packId: string;
+  item: VerdictItem;
+  best: Verdict;
+  resultIds: string[];
+}
+
+export interface Prompts {
+  orders: OrderPrompt[];
+  items: ItemPrompt[];
+}
+
+/** Best first: most days left, then the later time that day, then result id for a stable order. */
+function better(a: Judged, b: Judged): number {
+  const d = (b.verdict.daysLeft ?? 0) - (a.verdict.daysLeft ?? 0);
+  if (d !== 0) return d;
+  if (a.wallMs !== b.wallMs) return b.wallMs - a.wallMs;
+  return a.verdict.resultId < b.verdict.resultId ? -1 : a.verdict.resultId > b.verdict.resultId ? 1 : 0;
+}
+
+function itemKey(v: Verdict): string {
+  const id = v.item?.id;
+  return id != null ? `${v.pack.id}\u0000${id}` : `${v.pack.id}\u0000name:${normalizeItemName(v.item?.name ?? '')}`;
+}
+
+export function buildPrompts(judged: readonly Judged[], cps: readonly CompiledPack[], orders: readonly Order[]): Prompts {
+  const groups = new Map<string, Judged[]>();
+  for (const j of judged) {
+    if (j.verdict.status !== 'recognizable') continue;
+    const key = itemKey(j.verdict);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [j]);
+    else list.push(j);
+  }
+  for (const list of groups.values()) list.sort(better);
+
+  const packOrder = new Map(cps.map((cp, i) => [cp.ref.id, i]));
+  const items: ItemPrompt[] = [...groups.values()].map((list) => {
+    const best = list[0]!.verdict;
+    return { packId: best.pack.id, item: best.item!, best, resultIds: list.map((j) => j.verdict.resultId) };
+  });
+  const position = (p: ItemPrompt) => {
+    const cp = cps[packOrder.get(p.packId) ?? 0];
+    return p.item.id === null ? Number.MAX_SAFE_INTEGER : (cp?.itemOrder.get(p.item.id) ?? Number.MAX_SAFE_INTEGER);
+  };
+  items.sort(
+    (a, b) =>
+      (packOrder.get(a.packId) ?? 0) - (packOrder.get(b.packId) ?? 0) ||
+      position(a) - position(b) ||
+      (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0),
+  );
+
+  const orderPrompts = orders.map((order, orderIndex): OrderPrompt => {
+    const codes = order.code === undefined ? [] : [{ system: order.codeSystem, code: order.code }];
+    const matches: OrderPrompt['matches'] = [];
+    const found: Judged[] = [];
+    for (const cp of cps) {
+      const m = matchCompiled(cp, { name: order.name, codes });
+      if (m === null) continue;
+      const item = m.ci.item;
+      matches.push({ packId: cp.ref.id, itemId: item.id, itemName: item.name });
+      // A panel order (肝功能) is answered by the panel's own results and by its members' results.
+      for (const id of [item.id, ...item.members]) found.push(...(groups.get(`${cp.ref.id}\u0000${id}`) ?? []));
+    }
+    found.sort(better);
+    return { orderIndex, order, matches, best: found[0]?.verdict ?? null, resultIds: found.map((j) => j.verdict.resultId) };
+  });
+  return { orders: orderPrompts, items };
+}

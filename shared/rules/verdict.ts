@@ -1,0 +1,108 @@
+import type { BilingualText, Category } from './schema/common.ts';
+import type { InstitutionLevel } from './schema/institution.ts';
+
+/**
+ * 判定结果, in order of precedence: the first rule that fails decides. Listed from the most
+ * basic (can the result be read at all) to the most transient (is it still recent).
+ */
+export const VERDICT_STATUSES = [
+  'incomplete',
+  'not-in-catalog',
+  'negative-listed',
+  'unknown-issuer',
+  'issuer-not-qualified',
+  'level-not-applicable',
+  'expired',
+  'recognizable',
+] as const;
+export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
+
+/** Which rule decided: stable ids a reader can find in docs/rule-pack.md. */
+export type RuleId =
+  | 'completeness'
+  | 'catalog'
+  | `negative-list:${string}`
+  | `item-negative:${string}`
+  | 'issuer'
+  | 'qualification'
+  | 'mark-region'
+  | 'mark-on-result'
+  | 'level'
+  | 'time-limit';
+
+export interface PackRef {
+  id: string;
+  name: string;
+  version: string;
+}
+
+export interface VerdictItem {
+  /** null only for an alliance member's result outside the catalog (policy.alliance = all-items). */
+  id: string | null;
+  name: string;
+  category: Category;
+  group: string | null;
+  price: number | null;
+}
+
+export interface VerdictIssuer {
+  id: string;
+  name: string;
+  level: InstitutionLevel;
+  region: string;
+}
+
+/** 判定: the engine's answer for one external result. */
+export interface Verdict {
+  resultId: string;
+  status: VerdictStatus;
+  /** Short human label of the status, e.g. 已超过参考时限（14天）. */
+  reasonShort: BilingualText;
+  /** One sentence that cites the pack and the rule that decided. */
+  explanation: BilingualText;
+  rule: RuleId;
+  /** The pack that judged; the best verdict wins when several packs cover the issuer. */
+  pack: PackRef;
+  item: VerdictItem | null;
+  matchedBy: 'code' | 'name' | null;
+  issuer: VerdictIssuer | null;
+  /** How the issuer was accepted: 同级/下级认上级 (level) or 医联体 (alliance). */
+  via: 'level' | 'alliance' | null;
+  /** The qualification mark relied on, e.g. 湛江市 HR. */
+  mark: string | null;
+  /** Clock date D (YYYY-MM-DD in the pack's time zone). */
+  clockDate: string | null;
+  clockBasis: 'collection' | 'report' | null;
+  timeLimitDays: number | null;
+  /** True when the limit is the category default (the list gives no per-item limit). */
+  timeLimitFromDefault: boolean | null;
+  /** D + N: the last day the result may be recognized. */
+  lastValidDay: string | null;
+  /** N − (T − D): 0 on the last valid day, negative once expired. */
+  daysLeft: number | null;
+}
+
+/** Short labels per status; expired carries its limit. */
+export function reasonShort(status: VerdictStatus, limitDays: number | null): BilingualText {
+  switch (status) {
+    case 'recognizable':
+      return { 'zh-CN': '可互认', en: 'Recognizable' };
+    case 'expired':
+      return {
+        'zh-CN': `已超过参考时限（${limitDays ?? '?'}天）`,
+        en: `Older than the ${limitDays ?? '?'}-day limit`,
+      };
+    case 'not-in-catalog':
+      return { 'zh-CN': '不在互认项目清单', en: 'Not in the recognition catalog' };
+    case 'unknown-issuer':
+      return { 'zh-CN': '出具机构不在互认机构清单', en: 'Issuer not in the institutions list' };
+    case 'issuer-not-qualified':
+      return { 'zh-CN': '出具机构未通过该项目质控', en: 'Issuer not qualified for this item' };
+    case 'level-not-applicable':
+      return { 'zh-CN': '不符合同级互认、下级认上级', en: 'Level rule does not apply' };
+    case 'negative-listed':
+      return { 'zh-CN': '负面清单', en: 'On the negative list' };
+    case 'incomplete':
+      return { 'zh-CN': '结果信息不完整', en: 'Result information incomplete' };
+  }
+}

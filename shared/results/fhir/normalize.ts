@@ -178,7 +178,8 @@ class Context {
       category: 'imaging',
       item,
       collectedAt: study.started,
-      issuer: this.issuer(study.location ? [study.location] : undefined),
+      // An ImagingStudy names no performer; its location (often a conditional reference) is the best hint.
+      issuer: study.location?.display?.trim() ? { identifiers: [], name: study.location.display.trim() } : { identifiers: [] },
       marks: this.marks(study.meta?.tag),
       imagesUrl: this.imagesUrl(study),
       status: study.status,

@@ -7,6 +7,7 @@
  *   --today D     date the demo data is relative to (YYYY-MM-DD; default today)
  *   --no-build    serve what is already built
  *   --browser     also launch Chromium with the extension loaded (needs a display)
+ *   --ready-json  print one JSON line {url, fhirBase} when listening (for tests that spawn the demo)
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     today: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     browser: { type: 'boolean', default: false },
+    'ready-json': { type: 'boolean', default: false },
   },
 });
 
@@ -40,7 +42,8 @@ for (const [i, bundle] of foreign.entries()) {
   console.log(`loaded ${values.load![i]}: ${loaded} resources${failed ? `, ${failed} failed` : ''}`);
 }
 
-console.log(`
+if (values['ready-json']) console.log(JSON.stringify({ url: server.url, fhirBase: server.fhirBase }));
+else console.log(`
 Huren demo is running (Ctrl-C to stop)
   Demo EMR (extension sidebar):  ${server.url}/emr/
   In-house EMR (widget):         ${server.url}/inhouse/

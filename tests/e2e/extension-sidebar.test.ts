@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { DemoServer } from '../../demo/server/demo-server.ts';
+import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { maskIdentifier } from '../../shared/ui/panel/patient-key.ts';
 import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
 
-let server: DemoServer;
+let server: DemoProcess;
 let browser: ExtensionBrowser;
 let patients: { idCard: string; name: string }[];
 
 beforeAll(async () => {
-  const started = await startDemo();
-  server = started.server;
-  patients = started.demo.emrPatients;
+  ({ server, patients } = await startDemo());
   browser = await startBrowser(server);
 });
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { DemoServer } from '../../demo/server/demo-server.ts';
+import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
 
-let server: DemoServer;
+let server: DemoProcess;
 let browser: ExtensionBrowser;
 
 beforeAll(async () => {
-  server = (await startDemo()).server;
+  ({ server } = await startDemo());
   browser = await startBrowser(server);
 });
 

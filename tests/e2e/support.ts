@@ -1,17 +1,18 @@
 import type { Frame, Page } from 'playwright-core';
 import { configureExtension, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
-import { generateDemoData } from '../../demo/data/generate.ts';
-import { startDemoServer, type DemoServer } from '../../demo/server/demo-server.ts';
+import type { EmrPatient } from '../../demo/data/generate.ts';
+import { spawnDemo, type DemoProcess } from '../../demo/server/spawn.ts';
 
-export const TODAY = new Date('2026-11-22T09:00:00+08:00');
+/** The demo data is generated relative to this day, so runs are repeatable. */
+export const TODAY = '2026-11-22';
 
-export async function startDemo(): Promise<{ server: DemoServer; demo: ReturnType<typeof generateDemoData> }> {
-  const demo = generateDemoData({ today: TODAY });
-  const server = await startDemoServer({ port: 0, bundles: [demo.bundle], emrPatients: demo.emrPatients });
-  return { server, demo };
+export async function startDemo(): Promise<{ server: DemoProcess; patients: EmrPatient[] }> {
+  const server = await spawnDemo({ today: TODAY });
+  const patients = (await (await fetch(`${server.url}/emr/api/patients`)).json()) as EmrPatient[];
+  return { server, patients };
 }
 
-export async function startBrowser(server: DemoServer): Promise<ExtensionBrowser> {
+export async function startBrowser(server: DemoProcess): Promise<ExtensionBrowser> {
   const browser = await launchWithExtension();
   await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase });
   return browser;

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM } from '../../demo/browser.ts';
-import type { DemoServer } from '../../demo/server/demo-server.ts';
+import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { screenshotPath, startDemo } from './support.ts';
 
-let server: DemoServer;
+let server: DemoProcess;
 let browser: Browser;
 let patients: { idCard: string; name: string }[];
 
 beforeAll(async () => {
-  const started = await startDemo();
-  server = started.server;
-  patients = started.demo.emrPatients;
+  ({ server, patients } = await startDemo());
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 });
 

@@ -4,6 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
 mkdirSync('test-results', { recursive: true });
+
+// Types first: a type error is a failed check, counted in the closing line.
+const types = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+const typeFailures = types.status === 0 ? 0 : 1;
+console.log(types.status === 0 ? 'typecheck: ok' : 'typecheck: FAILED');
+
 const report = 'test-results/vitest.json';
 const run = spawnSync(
   'npx',
@@ -11,11 +17,11 @@ const run = spawnSync(
   { stdio: 'inherit' },
 );
 let passed = 0;
-let failed = 0;
+let failed = typeFailures;
 try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
+  failed += json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
 } catch {
   failed = Math.max(failed, 1);
 }

@@ -23,6 +23,10 @@ export interface ResultsFetch {
   unreadable: number;
   /** When the platform answered (ISO 8601). */
   fetchedAt: string;
+  /** Set by a caching source: true when the platform was unreachable and these are cached results from `fetchedAt`. */
+  stale?: boolean;
+  /** Why the platform could not be reached, when stale. */
+  staleReason?: SourceErrorKind;
 }
 
 export type SourceErrorKind = 'unauthorized' | 'unreachable' | 'timeout' | 'server' | 'bad-response' | 'aborted';

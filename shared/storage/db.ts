@@ -1,0 +1,63 @@
+import Dexie, { type DexieOptions, type Table } from 'dexie';
+import type { ExternalResult } from '../domain/external-result';
+
+/**
+ * Huren's IndexedDB database. Open it only in extension-origin documents (background service
+ * worker, side panel, extension iframe): from a content script it would belong to the EMR page's
+ * origin, readable by the page's own scripts.
+ */
+export const DB_NAME = 'huren';
+
+/** One successful fetch of a patient's results: when, and what came with it. */
+export interface CachedFetchRow {
+  /** SHA-256 (hex) of "system|value" of the patient identifier; never the raw 身份证号. */
+  patientKey: string;
+  /** Epoch ms of the platform's answer; the TTL counts from here. */
+  fetchedAt: number;
+  sourceId: string;
+  patientFound: boolean;
+  unreadable: number;
+}
+
+/** One cached ExternalResult of a patient. */
+export interface CachedResultRow {
+  patientKey: string;
+  id: string;
+  /** Copied from the fetch (since version 2), so the TTL purge is an index range, not a join. */
+  fetchedAt: number;
+  result: ExternalResult;
+}
+
+/**
+ * Schema history. Each version lists only the tables it adds or changes; Dexie keeps the others.
+ * To add tables (decisions, outbox, audit …), append a new `this.version(n).stores({...})` below
+ * with the next number, plus an `.upgrade()` if existing rows need rewriting. Never edit an old
+ * version: browsers that have it installed upgrade from it.
+ */
+export const SCHEMA_V1 = {
+  fetches: 'patientKey, fetchedAt',
+  results: '[patientKey+id], patientKey',
+} as const;
+export const SCHEMA_V2 = {
+  results: '[patientKey+id], patientKey, fetchedAt',
+} as const;
+
+export class HurenDb extends Dexie {
+  fetches!: Table<CachedFetchRow, string>;
+  results!: Table<CachedResultRow, [string, string]>;
+
+  constructor(name = DB_NAME, options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores(SCHEMA_V1);
+    this.version(2)
+      .stores(SCHEMA_V2)
+      .upgrade(async (tx) => {
+        const times = new Map<string, number>();
+        await tx.table<CachedFetchRow>('fetches').each((f) => void times.set(f.patientKey, f.fetchedAt));
+        // A result without its fetch row is orphaned: fetchedAt 0 makes the next purge remove it.
+        await tx.table<CachedResultRow>('results').toCollection().modify((row) => {
+          row.fetchedAt = times.get(row.patientKey) ?? 0;
+        });
+      });
+  }
+}

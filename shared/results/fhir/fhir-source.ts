@@ -27,6 +27,11 @@ export interface FhirSourceConfig {
   fetch?: typeof fetch;
   /** `_count` per page, default 200. */
   pageSize?: number;
+  /**
+   * `_count` per page of DiagnosticReports, default 50: each brings its analytes and performer
+   * along, and servers cap the included resources per page (Medplum: 1,000).
+   */
+  reportPageSize?: number;
   /** Stop following `next` after this many pages per search, default 100. */
   maxPages?: number;
   /** meta.tag system of HR marks (docs/fhir-mapping.md). */
@@ -47,6 +52,7 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
     fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   };
   const pageSize = config.pageSize ?? 200;
+  const reportPageSize = config.reportPageSize ?? Math.min(50, pageSize);
   const maxPages = config.maxPages ?? 100;
   const patientParam = config.patientParam ?? 'subject';
 
@@ -72,6 +78,22 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
     return undefined;
   }
 
+  /**
+   * GETs a page. A first page refused with 400 is retried with half the `_count` (down to 10):
+   * servers refuse pages whose includes exceed their limit. Later pages are `next` links, verbatim.
+   */
+  async function getPage(url: string, first: boolean, signal?: AbortSignal): Promise<unknown> {
+    for (;;) {
+      try {
+        return await getJson(url, http, signal);
+      } catch (err) {
+        const count = Number(new URL(url).searchParams.get('_count'));
+        if (!first || !(err instanceof SourceError) || err.status !== 400 || !(count > 10)) throw err;
+        url = url.replace(/([?&]_count=)\d+/, `$1${Math.max(10, Math.floor(count / 2))}`);
+      }
+    }
+  }
+
   /** Runs one search and follows `Bundle.link[next]` verbatim, collecting every entry's resource. */
   async function searchAll(first: string, sink: unknown[], progress: { pages: number; resources: number }, query: ResultsQuery): Promise<void> {
     let url: string | undefined = first;
@@ -79,7 +101,7 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
     while (url) {
       if (seen.size >= maxPages) throw new SourceError('bad-response', `more than ${maxPages} pages`);
       seen.add(url);
-      const page = parseBundle(await getJson(url, http, query.signal));
+      const page = parseBundle(await getPage(url, seen.size === 1, query.signal));
       for (const entry of page.entry ?? []) if (entry.resource !== undefined && entry.search?.mode !== 'outcome') sink.push(entry.resource);
       progress.pages++;
       progress.resources += page.entry?.length ?? 0;
@@ -104,7 +126,7 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
       // No _sort: every page is read and results are sorted locally, and server-side sorting is
       // the costliest part of a search on some servers (Medplum's memory repository: 10×).
       const searches = [
-        `${base}/DiagnosticReport?${p}&date=ge${since}&_include=DiagnosticReport:result&_include=DiagnosticReport:performer&_count=${pageSize}`,
+        `${base}/DiagnosticReport?${p}&date=ge${since}&_include=DiagnosticReport:result&_include=DiagnosticReport:performer&_count=${reportPageSize}`,
         `${base}/Observation?${p}&date=ge${since}&category=laboratory&_include=Observation:performer&_count=${pageSize}`,
         `${base}/ImagingStudy?${p}&started=ge${since}&_include=ImagingStudy:endpoint&_count=${pageSize}`,
       ];

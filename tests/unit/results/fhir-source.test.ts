@@ -191,7 +191,7 @@ describe('FHIR source against the demo platform over HTTP', () => {
     expect(urls[0]).toMatch(/\/Patient\?identifier=/);
     expect(headers.every((h) => (h as Record<string, string>).authorization === 'Bearer t')).toBe(true);
     server.faults.failNext = { count: 10, status: 500 };
-    const err = await source({ retries: 0 }).fetchResults(query(4)).catch((e: Error) => e);
+    const err = (await source({ retries: 0 }).fetchResults(query(4)).catch((e: Error) => e)) as Error;
     expect(String(err.message)).not.toContain(idCard);
     expect(String(err.message)).not.toContain('http');
   });
@@ -202,6 +202,22 @@ describe('FHIR source against the demo platform over HTTP', () => {
     abort.abort();
     await expect(source().fetchResults(query(0, { signal: abort.signal }))).rejects.toMatchObject({ kind: 'aborted' });
   });
+
+  it('halves _count when the first page is refused with 400 (include limits), then pages on', async () => {
+    const counts: number[] = [];
+    const picky: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      if (url.pathname.endsWith('/DiagnosticReport')) {
+        counts.push(Number(url.searchParams.get('_count')));
+        if (Number(url.searchParams.get('_count')) > 20) return new Response('{"resourceType":"OperationOutcome"}', { status: 400 });
+      }
+      return fetch(input, init);
+    };
+    const got = await source({ fetch: picky, reportPageSize: 80 }).fetchResults(query(1));
+    expect(got.results.length).toBe(expectedCount(1));
+    expect(counts.slice(0, 3)).toEqual([80, 40, 20]);
+    expect(counts.slice(3).every((c) => c === 20)).toBe(true);
+  }, 30_000);
 
   it('refuses a next link to another origin (it would carry the token there)', async () => {
     const redirecting: typeof fetch = async (input, init) => {

@@ -6,7 +6,7 @@ import { BundleBuilder } from './builders.ts';
 import { makeIdCard } from './id-card.ts';
 import { Random } from './random.ts';
 import {
-  ANALYTES, CROSS_REGION, EXAMS, ID_CARD_SYSTEM, INSTITUTIONS, PANELS, SURELY_RECOGNIZED, UNQUALIFIED, type Panel,
+  ANALYTES, CROSS_REGION, EXAMS, ID_CARD_SYSTEM, INSTITUTIONS, PANELS, recognizedIssuers, UNQUALIFIED, type Panel,
 } from './reference.ts';
 
 /** A patient as the demo EMR (HIS) lists them: what the page shows and the orders being placed. */
@@ -98,7 +98,7 @@ function patientZero(b: BundleBuilder, p: Reference<Patient>): EmrPatient['order
   b.standaloneObservation(p, 'HBA1C', 'zj-zxyy', 40, o);
   b.labReport(p, PANELS.ELEC!, 'zj-zxyy', 10, o);
   b.labReport(p, PANELS.LIPID!, 'zj-zxyy', 25, o);
-  b.imagingReport(p, EXAMS['DR-CHEST']!, 'zj-xsqsq', 45);
+  b.imagingReport(p, EXAMS['DR-CHEST']!, 'zj-zxyy', 45);
   b.labReport(p, PANELS.RFT!, UNQUALIFIED, 4, o);
   b.labReport(p, PANELS.PCT!, 'zj-zxyy', 2, o);
   return [orderOf(PANELS.CBC!), orderOf(PANELS.RFT!), { name: '降钙素原', code: ANALYTES.PCT.code }];
@@ -107,31 +107,36 @@ function patientZero(b: BundleBuilder, p: Reference<Patient>): EmrPatient['order
 function typicalPatient(b: BundleBuilder, rng: Random, p: Reference<Patient>, i: number, sex: 'M' | 'F'): EmrPatient['orders'] {
   const o = { sex };
   // Valid: one or two recognizable panels from issuers the receiving hospital surely recognizes.
+  const sure = (key: string) => rng.pick(recognizedIssuers(key));
   const valid = rng.pick(RECOGNIZABLE_PANELS);
   const status = i === 3 ? 'preliminary' : undefined;
-  b.labReport(p, PANELS[valid]!, rng.pick(SURELY_RECOGNIZED), rng.int(1, 12), { ...o, ...(status ? { status } : {}) });
+  b.labReport(p, PANELS[valid]!, sure(valid), rng.int(1, 12), { ...o, ...(status ? { status } : {}) });
   if (i === 3) b.labReport(p, PANELS.CBC!, 'zj-zxyy', 2, o);
-  if (rng.chance(0.5)) b.labReport(p, PANELS.ELEC!, rng.pick(SURELY_RECOGNIZED), rng.int(1, 5), o);
+  if (rng.chance(0.5)) b.labReport(p, PANELS.ELEC!, sure('ELEC'), rng.int(1, 5), o);
   const exam = rng.pick(CATALOG_EXAMS);
   if (rng.chance(0.6)) b.imagingReport(p, EXAMS[exam]!, 'zj-zxyy', rng.int(2, 25), i === 6 ? { status: 'registered' } : {});
   // Expired: past the 14-day lab or 30-day imaging limit, still inside the fetch window.
-  if (rng.chance(0.5)) b.labReport(p, PANELS[rng.pick(RECOGNIZABLE_PANELS)]!, rng.pick(SURELY_RECOGNIZED), rng.int(20, 55), o);
-  else b.imagingReport(p, EXAMS[rng.pick(CATALOG_EXAMS)]!, rng.pick(SURELY_RECOGNIZED), rng.int(35, 55));
+  const old = rng.pick(RECOGNIZABLE_PANELS);
+  if (rng.chance(0.5)) b.labReport(p, PANELS[old]!, sure(old), rng.int(20, 55), o);
+  else b.imagingReport(p, EXAMS[rng.pick(CATALOG_EXAMS)]!, sure('imaging'), rng.int(35, 55));
   // Not in the catalog.
   const nic = rng.pick(['PCT', 'SAA', 'BMD']);
   if (nic === 'BMD') b.imagingReport(p, EXAMS.BMD!, 'zj-zxyy', rng.int(2, 20));
-  else b.labReport(p, PANELS[nic]!, rng.pick(SURELY_RECOGNIZED), rng.int(1, 10), o);
+  else b.labReport(p, PANELS[nic]!, sure(nic), rng.int(1, 10), o);
   // Unqualified issuer (资质过期): no HR mark.
   b.labReport(p, PANELS[rng.pick(RECOGNIZABLE_PANELS)]!, UNQUALIFIED, rng.int(1, 10), o);
   // Cross-region results (茂名市 HR, 粤HR): recognized or not by the pack's regional settings.
   if (rng.chance(0.4)) b.labReport(p, PANELS[rng.pick(RECOGNIZABLE_PANELS)]!, rng.pick(CROSS_REGION), rng.int(1, 12), o);
   if (rng.chance(0.3)) b.imagingReport(p, EXAMS[rng.pick(CATALOG_EXAMS)]!, rng.pick(CROSS_REGION), rng.int(2, 28));
-  if (rng.chance(0.3)) b.standaloneObservation(p, 'HBA1C', rng.pick(SURELY_RECOGNIZED), rng.int(5, 90), o);
+  if (rng.chance(0.3)) b.standaloneObservation(p, 'HBA1C', sure('HBA1C'), rng.int(5, 90), o);
   // A few own results (the receiving hospital) and withdrawn reports (entered-in-error: dropped).
   if (i === 5 || i === 11) b.labReport(p, PANELS.CBC!, 'zj-rmyy', rng.int(1, 10), o);
   if (i === 4) b.labReport(p, PANELS.LFT!, 'zj-zxyy', 3, { ...o, status: 'entered-in-error' });
   // Older history outside any window.
-  for (let k = rng.int(0, 3); k > 0; k--) b.labReport(p, PANELS[rng.pick(RECOGNIZABLE_PANELS)]!, rng.pick(SURELY_RECOGNIZED), rng.int(90, 700), o);
+  for (let k = rng.int(0, 3); k > 0; k--) {
+    const key = rng.pick(RECOGNIZABLE_PANELS);
+    b.labReport(p, PANELS[key]!, sure(key), rng.int(90, 700), o);
+  }
 
   if (i % 3 === 0) return [];
   const orders = [orderOf(PANELS[valid]!)];
@@ -152,11 +157,11 @@ function longHistory(b: BundleBuilder, rng: Random, p: Reference<Patient>, i: nu
     }
   } else if (i === 2) {
     for (let d = 7; d <= 730; d += 14) {
-      for (const key of ['LFT', 'RFT', 'LIPID', 'GLU']) b.labReport(p, PANELS[key]!, rng.pick(SURELY_RECOGNIZED), d, o);
+      for (const key of ['LFT', 'RFT', 'LIPID', 'GLU']) b.labReport(p, PANELS[key]!, rng.pick(recognizedIssuers(key)), d, o);
       b.standaloneObservation(p, 'HBA1C', 'zj-zxyy', d, o);
     }
   } else {
-    for (let d = 1; d <= 60; d += 2) b.labReport(p, PANELS.CBC!, rng.pick(SURELY_RECOGNIZED), d, o);
+    for (let d = 1; d <= 60; d += 2) b.labReport(p, PANELS.CBC!, rng.pick(recognizedIssuers('CBC')), d, o);
   }
 }
 

@@ -45,6 +45,15 @@ export const RECEIVING_HOSPITAL = 'zj-rmyy';
 /** 湛江 issuers whose results the receiving hospital recognizes (same level or same 医联体 zj-yilianti-1). */
 export const SURELY_RECOGNIZED = ['zj-zxyy', 'zj-mzqrmyy', 'zj-xsqsq'];
 export const UNQUALIFIED = 'zj-slxrmyy';
+/** 霞山区社区卫生服务中心 is qualified for 临床化学 and 临床血液体液 only: no 临床免疫, no imaging. */
+export const COMMUNITY = 'zj-xsqsq';
+export const IMMUNOLOGY_PANELS = ['HBV', 'THY', 'TUMOR'];
+
+/** Issuers whose result for this panel (or imaging) the receiving hospital surely recognizes. */
+export function recognizedIssuers(panelKey: string | 'imaging'): string[] {
+  const community = panelKey !== 'imaging' && !IMMUNOLOGY_PANELS.includes(panelKey);
+  return SURELY_RECOGNIZED.filter((id) => id !== COMMUNITY || community);
+}
 export const CROSS_REGION = ['mm-rmyy', 'gz-zsyy'];
 
 export interface Analyte {

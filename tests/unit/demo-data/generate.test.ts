@@ -1,7 +1,7 @@
 import type { Bundle, DiagnosticReport, Observation, Organization, Patient, Resource } from '@medplum/fhirtypes';
 import { generateDemoData } from '../../../demo/data/generate.ts';
 import { idCardCheckChar, isValidIdCard, makeIdCard } from '../../../demo/data/id-card.ts';
-import { HR_MARK_SYSTEM, ID_CARD_SYSTEM, INSTITUTIONS, ORG_SYSTEM } from '../../../demo/data/reference.ts';
+import { ANALYTES, HR_MARK_SYSTEM, ID_CARD_SYSTEM, IMMUNOLOGY_PANELS, INSTITUTIONS, ORG_SYSTEM, PANELS } from '../../../demo/data/reference.ts';
 import { DemoFhirServer } from '../../../demo/fhir/fhir-server.ts';
 
 const today = new Date('2026-11-22T09:00:00+08:00');
@@ -12,6 +12,9 @@ const resources = [...byUrl.values()];
 const CATALOG_LAB = new Set(['6690-2', '789-8', '718-7', '777-3', '1742-6', '1920-8', '1975-2', '1751-7', '2160-0', '3094-0', '3084-1', '2093-3', '2571-8', '2085-9', '13457-7', '1558-6', '4548-4', '2823-3', '2951-2', '2075-0', '5196-1', '5193-8', '13954-3', '13953-5', '13952-7', '3016-3', '3051-0', '3024-7', '5902-2', '3173-2', '6301-6', '3255-7', '1834-1', '2039-6']);
 const CATALOG_EXAMS = new Set(['CT-CHEST', 'MR-HEAD', 'US-ABD', 'DR-CHEST', 'ECG-12']);
 const SURE = new Set(['zj-zxyy', 'zj-mzqrmyy', 'zj-xsqsq']);
+/** The community centre is qualified for 临床化学 and 临床血液体液 only (demo pack). */
+const IMMUNOLOGY = new Set(IMMUNOLOGY_PANELS.flatMap((k) => PANELS[k]!.analytes.map((a) => ANALYTES[a].code)));
+const qualifiedFor = (issuer: string, imaging: boolean, code: string) => SURE.has(issuer) && (issuer !== 'zj-xsqsq' || (!imaging && !IMMUNOLOGY.has(code)));
 
 type Kind = 'valid' | 'expired' | 'not-in-catalog' | 'unqualified' | 'other';
 
@@ -34,7 +37,7 @@ function classify(): Map<string, Kind[]> {
     const limit = imaging ? 30 : ['2823-3', '2951-2', '2075-0'].includes(code) ? 7 : code === '4548-4' ? 60 : 14;
     const inCatalog = imaging ? CATALOG_EXAMS.has(code) : CATALOG_LAB.has(code);
     const issuer = orgId(res.performer?.[0]?.reference);
-    const kind: Kind = issuer === 'zj-slxrmyy' ? 'unqualified' : !inCatalog ? 'not-in-catalog' : !SURE.has(issuer) ? 'other' : age <= limit ? 'valid' : age <= 75 ? 'expired' : 'other';
+    const kind: Kind = issuer === 'zj-slxrmyy' ? 'unqualified' : !inCatalog ? 'not-in-catalog' : !qualifiedFor(issuer, imaging, code) ? 'other' : age <= limit ? 'valid' : age <= 75 ? 'expired' : 'other';
     push(res.subject!.reference!, kind);
   }
   return out;

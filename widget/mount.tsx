@@ -1,11 +1,12 @@
 import { createRoot, type Root } from 'react-dom/client';
 import css from '../shared/ui/panel/panel.css?inline';
-import { createFhirSource } from '../shared/results/fhir/fhir-source';
 import { HurenApp } from '../shared/ui/HurenApp';
+import type { PanelServices } from '../shared/ui/panel/services';
 import { describeProblem, MountOptions, type WidgetOptions } from './options';
+import { widgetServices } from './services';
 
 export interface WidgetHandle {
-  /** Pass a new patient, orders or user; validated like `mount()`'s options. */
+  /** Pass a new patient, orders or user (or config); validated like `mount()`'s options. */
   update(next: Partial<WidgetOptions>): void;
   unmount(): void;
 }
@@ -22,12 +23,16 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
   shadow.replaceChildren(style, container);
   const root: Root = createRoot(container);
   let current: WidgetOptions = options;
+  let services: { key: string; value: PanelServices } | undefined;
 
   const render = () => {
     const parsed = MountOptions.safeParse(current);
     if (!parsed.success) throw new TypeError(`huren: invalid widget options: ${describeProblem(parsed.error)}`);
     const { context, config } = parsed.data;
-    root.render(<HurenApp context={context} source={sourceFor(config.fhirBaseUrl, config.token)} lookbackDays={config.lookbackDays} locale={config.locale} />);
+    // Services are rebuilt only when the configuration changes, so caches survive patient switches.
+    const key = JSON.stringify(config);
+    if (services?.key !== key) services = { key, value: widgetServices(config, (d) => current.onDecision?.(d)) };
+    root.render(<HurenApp context={context} services={services.value} locale={config.locale} />);
   };
   render();
 
@@ -41,16 +46,4 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
       shadow.replaceChildren();
     },
   };
-}
-
-// One source per platform and token, so re-renders keep the query cache keyed consistently.
-const sources = new Map<string, ReturnType<typeof createFhirSource>>();
-function sourceFor(baseUrl: string, token?: string) {
-  const key = `${baseUrl}\u0000${token ?? ''}`;
-  let source = sources.get(key);
-  if (!source) {
-    source = createFhirSource({ baseUrl, token });
-    sources.set(key, source);
-  }
-  return source;
 }

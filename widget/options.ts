@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { EncounterContext } from '../shared/domain/encounter';
 
-/** What the host EMR configures: the platform to read from, and how the panel speaks. */
+/** What the host EMR configures: the platform to read from, the rules, and how the panel speaks. */
 export const WidgetConfig = z.object({
   fhirBaseUrl: z.url(),
   token: z.string().optional(),
-  lookbackDays: z.number().int().positive().max(3650).default(90),
+  /** 接收机构: the host hospital's institution id in the rule packs. */
+  receivingInstitution: z.string().min(1),
+  /**
+   * Rule packs: ids of packs bundled with Huren ("zhanjiang", "demo") or pack JSON documents
+   * the hospital loads; each is validated before use.
+   */
+  packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1).default(['zhanjiang']),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
 });
 export type WidgetConfig = z.input<typeof WidgetConfig>;
@@ -15,7 +21,7 @@ export const MountOptions = z.object({
   config: WidgetConfig,
 });
 
-/** Options of `mount()`; `onDecision` receives each decision the physician makes (issue 6). */
+/** Options of `mount()`; `onDecision` receives each decision once it is stored. */
 export interface WidgetOptions {
   context?: z.input<typeof EncounterContext> | null;
   config: WidgetConfig;

@@ -1,4 +1,5 @@
 import Dexie, { type DexieOptions, type Table } from 'dexie';
+import type { Decision } from '../domain/decision';
 import type { ExternalResult } from '../domain/external-result';
 
 /**
@@ -29,6 +30,26 @@ export interface CachedResultRow {
 }
 
 /**
+ * One decision, which is also its outbox entry: written (durably) before the panel confirms,
+ * then sent to the hospital and marked `sent` only on a 2xx.
+ */
+export interface DecisionRow {
+  uuid: string;
+  card: string;
+  /** Same hash as the results cache: the 身份证号 is not an index key in clear. */
+  patientKey: string;
+  /** Epoch ms of outcomeTimestamp, for period queries. */
+  decidedAt: number;
+  decision: Decision;
+  state: 'pending' | 'sent';
+  attempts: number;
+  /** Epoch ms before which the sender leaves it alone (backoff). */
+  nextAttemptAt: number;
+  lastError?: string;
+  sentAt?: number;
+}
+
+/**
  * Schema history. Each version lists only the tables it adds or changes; Dexie keeps the others.
  * To add tables (decisions, outbox, audit …), append a new `this.version(n).stores({...})` below
  * with the next number, plus an `.upgrade()` if existing rows need rewriting. Never edit an old
@@ -42,9 +63,14 @@ export const SCHEMA_V2 = {
   results: '[patientKey+id], patientKey, fetchedAt',
 } as const;
 
+export const SCHEMA_V3 = {
+  decisions: 'uuid, card, patientKey, decidedAt, [state+nextAttemptAt]',
+} as const;
+
 export class HurenDb extends Dexie {
   fetches!: Table<CachedFetchRow, string>;
   results!: Table<CachedResultRow, [string, string]>;
+  decisions!: Table<DecisionRow, string>;
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -59,5 +85,6 @@ export class HurenDb extends Dexie {
           row.fetchedAt = times.get(row.patientKey) ?? 0;
         });
       });
+    this.version(3).stores(SCHEMA_V3);
   }
 }

@@ -1,7 +1,7 @@
 // An in-house EMR embedding the Huren widget: it passes patient, orders and user as data.
 (function () {
   const panel = document.getElementById('huren');
-  const config = { fhirBaseUrl: location.origin + '/fhir/R4' };
+  const config = { fhirBaseUrl: location.origin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
   const user = { physician: '王芳', department: '呼吸内科' };
   panel.options = { context: null, config: config, onDecision: function (d) { console.info('huren decision', d && d.uuid); } };
 

@@ -1,22 +1,28 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import type { Decision, DecisionContext } from '../../domain/decision';
 import type { EncounterContext } from '../../domain/encounter';
-import type { ExternalResult } from '../../domain/external-result';
-import { SourceError, type FetchProgress, type ResultsSource } from '../../results/source';
+import { citationText } from '../../decisions/citation';
+import { makeDecision, type Choice } from '../../decisions/make-decision';
+import { retestNotice } from '../../decisions/patient-notice';
+import { SourceError } from '../../results/source';
 import { useT } from '../i18n/I18nProvider';
+import { OtherResults } from './OtherResults';
 import { patientKey } from './patient-key';
 import { PatientHeader } from './PatientHeader';
-import { useState } from 'react';
+import { printNotice } from './print-notice';
+import { ResultCard, type CardActions } from './ResultCard';
+import type { PanelServices } from './services';
+import { decisionsKey, usePatientData } from './use-patient-data';
+import type { CardModel } from './view-model';
 
 export interface PanelProps {
   context: EncounterContext | null;
-  source: ResultsSource;
-  /** How far back to look; derived from the active rule packs' longest time limit. */
-  lookbackDays: number;
-  now?: () => Date;
+  services: PanelServices;
 }
 
 /** The one panel both shells render: the extension sidebar and the embeddable widget. */
-export function Panel({ context, source, lookbackDays, now = () => new Date() }: PanelProps) {
+export function Panel({ context, services }: PanelProps) {
   const t = useT();
   if (!context) {
     return (
@@ -30,67 +36,107 @@ export function Panel({ context, source, lookbackDays, now = () => new Date() }:
     <section className="hr-panel">
       <PatientHeader patient={context.patient} />
       {/* Keyed by patient: switching patients remounts, so no state crosses over. */}
-      <PatientResults key={patientKey(context.patient.identifier)} context={context} source={source} lookbackDays={lookbackDays} now={now} />
+      <PatientResults key={patientKey(context.patient.identifier)} context={context} services={services} />
     </section>
   );
 }
 
-function PatientResults({ context, source, lookbackDays, now }: Required<Omit<PanelProps, 'context'>> & { context: EncounterContext }) {
+function PatientResults({ context, services }: { context: EncounterContext; services: PanelServices }) {
   const t = useT();
-  const [progress, setProgress] = useState<FetchProgress>();
-  const identifier = context.patient.identifier;
-  const query = useQuery({
-    queryKey: ['results', source.id, patientKey(identifier)],
-    queryFn: ({ signal }) => {
-      const since = new Date(now().getTime() - lookbackDays * 86_400_000);
-      return source.fetchResults({ patient: identifier, since, signal, onProgress: setProgress });
-    },
-  });
+  const queryClient = useQueryClient();
+  const { results, model, progress } = usePatientData(context, services);
 
-  if (query.isPending) {
+  const decide = useCallback(
+    async (card: CardModel, choice: Choice): Promise<Decision> => {
+      const about: DecisionContext = {
+        patient: context.patient.identifier,
+        item: { id: card.item.id, name: card.item.name, category: card.item.category },
+        result: { id: card.verdict.resultId, reportNumber: card.results[0]?.reportNumber, date: card.verdict.clockDate },
+        issuer: { id: card.verdict.issuer?.id ?? null, name: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? null },
+        practitioner: { physician: context.user.physician, department: context.user.department },
+        pack: { id: card.verdict.pack.id, version: card.verdict.pack.version },
+        trigger: card.trigger,
+        ...(card.decision ? { revises: card.decision.uuid } : {}),
+        ...(card.item.price !== null ? { savedPrice: card.item.price } : {}),
+      };
+      const decision = makeDecision(choice, card.card, about, { uuid: crypto.randomUUID(), now: (services.now ?? (() => new Date()))() });
+      // Durable first: the card shows the decision only after the store has committed it.
+      await services.decisions.save(decision);
+      queryClient.setQueryData<Decision[]>(decisionsKey(context), (prev = []) => [...prev, decision]);
+      services.onDecision?.(decision);
+      return decision;
+    },
+    [context, services, queryClient],
+  );
+
+  const actionsFor = useMemo(() => {
+    const base = {
+      decide,
+      insertIntoNote: services.insertIntoNote,
+      citation: (card: CardModel) =>
+        citationText({ itemName: card.item.name, date: card.verdict.clockDate, issuerName: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '', results: card.results, mark: card.verdict.mark }),
+      printNotice: (card: CardModel, decision: Decision) => {
+        const pack = services.packs.find((p) => p.meta.id === card.packId);
+        const reason = pack?.retestReasons.find((r) => r.code === decision.overrideReason?.reason.code);
+        if (!reason) return;
+        printNotice(
+          retestNotice({
+            patientName: context.patient.name,
+            itemName: card.item.name,
+            issuerName: card.verdict.issuer?.name ?? '',
+            date: card.verdict.clockDate,
+            reason,
+            comment: decision.overrideReason?.userComment,
+            physician: context.user.physician,
+            department: context.user.department,
+            today: decision.outcomeTimestamp.slice(0, 10),
+          }),
+        );
+      },
+    };
+    return (card: CardModel): CardActions => ({ ...base, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
+  }, [decide, services, context]);
+
+  if (results.isPending) {
     return (
       <p className="hr-status" role="status">
         {progress ? t('loadingPages', { ...progress }) : t('loading')}
       </p>
     );
   }
-  if (query.isError) {
-    const kind = query.error instanceof SourceError ? query.error.kind : undefined;
-    const key = kind === 'unauthorized' ? 'errorUnauthorized' : kind === 'timeout' ? 'errorTimeout' : kind === 'unreachable' ? 'errorUnreachable' : 'errorOther';
+  if (results.isError) {
+    const kind = results.error instanceof SourceError ? results.error.kind : undefined;
+    const key = kind === 'unauthorized' ? 'errorUnauthorized' : kind === 'timeout' ? 'errorTimeout' : kind === 'unreachable' || kind === 'server' ? 'errorUnreachable' : 'errorOther';
     return (
       <div className="hr-status hr-error" role="alert">
         <p>{t(key)}</p>
-        <button type="button" onClick={() => void query.refetch()}>
+        <button type="button" onClick={() => void results.refetch()}>
           {t('retry')}
         </button>
       </div>
     );
   }
-  const { patientFound, results, unreadable } = query.data;
+  const { patientFound, unreadable, fetchedAt, stale } = results.data;
   if (!patientFound) return <p className="hr-status" role="status">{t('patientNotFound')}</p>;
-  const newest = newestResult(results);
+  const time = new Date(fetchedAt).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+
   return (
-    <div className="hr-summary" role="status">
-      <p className="hr-count">{results.length ? t('resultsCount', { count: results.length }) : t('noResults')}</p>
-      {newest && (
-        <p className="hr-newest">
-          {t('newest')}：<strong>{newest.item.name}</strong> · {newest.issuer.name ?? '—'} · {(newest.collectedAt ?? newest.reportedAt ?? '').slice(0, 10)}
-        </p>
-      )}
+    <div className="hr-results">
+      <p className={stale ? 'hr-freshness hr-warning' : 'hr-freshness'} role="status">
+        {stale ? t('stale', { time }) : t('fresh', { time })} · {t('resultsCount', { count: model?.counts.results ?? 0 })}
+      </p>
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
+      {model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}
+      {model && model.counts.results > 0 && (
+        <>
+          <h2 className="hr-section">{t('recognizableHeading', { count: model.cards.length })}</h2>
+          {model.cards.length === 0 && <p className="hr-muted">{t('nothingRecognizable')}</p>}
+          {model.cards.map((card) => (
+            <ResultCard key={card.card} card={card} actions={actionsFor(card)} />
+          ))}
+          <OtherResults others={model.others} />
+        </>
+      )}
     </div>
   );
-}
-
-function newestResult(results: ExternalResult[]): ExternalResult | undefined {
-  let best: ExternalResult | undefined;
-  let bestTime = -Infinity;
-  for (const r of results) {
-    const time = Date.parse(r.collectedAt ?? r.reportedAt ?? '');
-    if (time > bestTime) {
-      best = r;
-      bestTime = time;
-    }
-  }
-  return best;
 }

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { PatientIdentifier } from './encounter';
+
+/** Code system of Huren's re-test reason codes (the pack's `RT-n` codes). */
+export const RETEST_REASON_SYSTEM = 'https://huren.example/fhir/CodeSystem/retest-reason';
+/** Namespace of Huren's CDS Hooks feedback extensions (reverse-domain, as the spec asks). */
+export const EXT = 'cn.huren.decision';
+
+/** 提醒时机: when the patient was opened, or when a matching order was being placed. */
+export const Trigger = z.enum(['patient-view', 'order-select']);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const Coding = z.object({ system: z.string().min(1), code: z.string().min(1), display: z.string().min(1) });
+
+/** What Huren adds to each feedback entry, so a hospital can file and count it. */
+export const DecisionContext = z.object({
+  patient: PatientIdentifier,
+  item: z.object({ id: z.string().nullable(), name: z.string().min(1), category: z.enum(['lab', 'imaging']) }),
+  /** The prior external result the card showed (id in the source, 档案号, clock date). */
+  result: z.object({ id: z.string().min(1), reportNumber: z.string().optional(), date: z.string().nullable() }),
+  issuer: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+  practitioner: z.object({ physician: z.string().optional(), department: z.string().optional() }),
+  pack: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+  trigger: Trigger,
+  /** The decision this one revises, when the physician changes their mind. */
+  revises: z.string().uuid().optional(),
+  /** Money not spent on a repeated test (元), from the pack's item price; only for recognitions. */
+  savedPrice: z.number().nonnegative().optional(),
+});
+export type DecisionContext = z.infer<typeof DecisionContext>;
+
+/**
+ * 互认/复查决定: a CDS Hooks 2.0 feedback entry. `accepted` = recognized (互认), with the
+ * "recognize" suggestion; `overridden` = re-test (复查) with a reason from the pack.
+ */
+export const Decision = z
+  .object({
+    /** The decision's own id: the idempotency key when it is sent. */
+    uuid: z.string().uuid(),
+    /** The card the physician acted on (stable per patient and result). */
+    card: z.string().uuid(),
+    outcome: z.enum(['accepted', 'overridden']),
+    acceptedSuggestions: z.array(z.object({ id: z.string().min(1) })).optional(),
+    overrideReason: z
+      .object({
+        reason: Coding,
+        userComment: z.string().trim().max(500).optional(),
+      })
+      .optional(),
+    /** UTC, as CDS Hooks requires. */
+    outcomeTimestamp: z.iso.datetime({ offset: false }),
+    extension: z.object({ [EXT]: DecisionContext }),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === 'accepted' && !d.acceptedSuggestions?.length) {
+      ctx.addIssue({ code: 'custom', path: ['acceptedSuggestions'], message: 'a recognition names the accepted suggestion' });
+    }
+    if (d.outcome === 'overridden' && !d.overrideReason) {
+      ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'a re-test needs a reason' });
+    }
+  });
+export type Decision = z.infer<typeof Decision>;
+
+/** The suggestion a recognition accepts. */
+export const RECOGNIZE_SUGGESTION = 'recognize';

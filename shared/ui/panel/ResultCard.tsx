@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import type { Decision } from '../../domain/decision';
+import { EXT } from '../../domain/decision';
+import type { Choice } from '../../decisions/make-decision';
+import type { RetestReason } from '../../rules';
+import { useLocale, useT } from '../i18n/I18nProvider';
+import { CitationBox } from './CitationBox';
+import { ReasonPicker } from './ReasonPicker';
+import { ResultRows } from './ResultRows';
+import type { CardModel } from './view-model';
+
+export interface CardActions {
+  reasons: readonly RetestReason[];
+  decide: (card: CardModel, choice: Choice) => Promise<Decision>;
+  citation: (card: CardModel) => string;
+  insertIntoNote?: (text: string) => Promise<boolean>;
+  printNotice: (card: CardModel, decision: Decision) => void;
+}
+
+/** One "可互认" card: the prior result on the card, recognize in one click, re-test with a reason. */
+export function ResultCard({ card, actions }: { card: CardModel; actions: CardActions }) {
+  const t = useT();
+  const locale = useLocale();
+  const [mode, setMode] = useState<'prompt' | 'reasons'>('prompt');
+  const [revising, setRevising] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const { verdict } = card;
+  const issuer = verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '—';
+  const headingId = `hr-card-${card.card}`;
+
+  const choose = async (choice: Choice) => {
+    setBusy(true);
+    setFailed(false);
+    try {
+      await actions.decide(card, choice);
+      setMode('prompt');
+      setRevising(false);
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const decided = card.decision && !revising ? card.decision : undefined;
+  const summary = t('summary', {
+    issuer,
+    date: verdict.clockDate ?? '',
+    item: card.item.name,
+    mark: verdict.mark ? `（${verdict.mark}）` : verdict.via === 'alliance' ? `（${t('viaAlliance')}）` : '',
+  });
+
+  return (
+    <article className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}>
+      {card.order && <p className="hr-badge">{t('duplicateOrder', { order: card.order.name })}</p>}
+      <h3 id={headingId} className="hr-card-title">
+        {card.item.name}
+        <span className="hr-status-ok">{verdict.reasonShort[locale]}</span>
+      </h3>
+      <p className="hr-card-meta">
+        {issuer} · {verdict.clockDate}
+        {verdict.mark && <span className="hr-mark"> · {verdict.mark}</span>}
+      </p>
+      <p className="hr-days">
+        {verdict.daysLeft === 0 ? t('lastDay', { day: verdict.lastValidDay ?? '' }) : t('daysLeft', { days: verdict.daysLeft ?? 0, day: verdict.lastValidDay ?? '' })}
+      </p>
+      <ResultRows results={card.results} />
+      <p className="hr-card-summary">{summary}</p>
+
+      {decided ? (
+        <DecidedView card={card} decision={decided} actions={actions} onRevise={() => setRevising(true)} />
+      ) : mode === 'reasons' ? (
+        <ReasonPicker reasons={actions.reasons} busy={busy} onCancel={() => setMode('prompt')} onSave={(reason, comment) => void choose({ kind: 'retest', reason, comment })} />
+      ) : (
+        <div className="hr-actions">
+          <button type="button" className="hr-primary" disabled={busy} onClick={() => void choose({ kind: 'recognize' })}>
+            {busy ? t('saving') : t('recognize')}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setMode('reasons')}>
+            {t('retest')}
+          </button>
+          {revising && (
+            <button type="button" onClick={() => setRevising(false)}>
+              {t('cancel')}
+            </button>
+          )}
+        </div>
+      )}
+      {failed && (
+        <p className="hr-error" role="alert">
+          {t('saveFailed')}
+        </p>
+      )}
+    </article>
+  );
+}
+
+function DecidedView({ card, decision, actions, onRevise }: { card: CardModel; decision: Decision; actions: CardActions; onRevise: () => void }) {
+  const t = useT();
+  const context = decision.extension[EXT];
+  const when = new Date(decision.outcomeTimestamp).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
+  return (
+    <div className="hr-decided">
+      <p className="hr-decided-line" role="status">
+        <strong>{decision.outcome === 'accepted' ? t('decidedRecognized') : t('decidedRetest', { reason: decision.overrideReason?.reason.display ?? '' })}</strong>{' '}
+        <span className="hr-muted">{t('decidedBy', { who: context.practitioner.physician ?? '', time: when })}</span>
+      </p>
+      {decision.outcome === 'accepted' && <CitationBox text={actions.citation(card)} insertIntoNote={actions.insertIntoNote} />}
+      <div className="hr-actions">
+        {decision.outcome === 'overridden' && (
+          <button type="button" onClick={() => actions.printNotice(card, decision)}>
+            {t('printNotice')}
+          </button>
+        )}
+        <button type="button" onClick={onRevise}>
+          {t('revise')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Decision } from '../../domain/decision';
+import type { RulePack } from '../../rules';
+import type { DecisionStore } from '../../decisions/store';
+import type { ResultsSource } from '../../results/source';
+
+/**
+ * What a shell (extension sidebar, widget) gives the panel. The panel itself knows no browser
+ * API: each shell decides where results are cached, where decisions are stored, how a citation
+ * reaches the note.
+ */
+export interface PanelServices {
+  source: ResultsSource;
+  /** Active, validated rule packs. */
+  packs: readonly RulePack[];
+  /** 接收机构: the hospital the physician works in (institution id in the packs). */
+  receivingInstitution: string;
+  decisions: DecisionStore;
+  /** Present when the host names a note field: puts text there, only on the physician's click. */
+  insertIntoNote?: (text: string) => Promise<boolean>;
+  /** Told after a decision is durable (the widget passes it to the host's onDecision). */
+  onDecision?: (decision: Decision) => void;
+  now?: () => Date;
+}

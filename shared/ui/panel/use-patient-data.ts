@@ -1,0 +1,63 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { EncounterContext } from '../../domain/encounter';
+import { latestByCard } from '../../decisions/store';
+import { sinceFor } from '../../results/since';
+import type { FetchProgress, ResultsFetch } from '../../results/source';
+import { evaluate, type RulePack } from '../../rules';
+import { patientKey } from './patient-key';
+import type { PanelServices } from './services';
+import { buildPanelModel } from './view-model';
+
+/** The longest time limit in the active packs: how far back results are worth fetching. */
+export function maxLimitDays(packs: readonly RulePack[]): number {
+  let max = 0;
+  for (const pack of packs) {
+    max = Math.max(max, pack.defaults.timeLimitDays.lab, pack.defaults.timeLimitDays.imaging);
+    for (const item of pack.catalog) max = Math.max(max, item.timeLimitDays ?? 0);
+  }
+  return max;
+}
+
+export const resultsKey = (sourceId: string, ctx: EncounterContext) => ['results', sourceId, patientKey(ctx.patient.identifier)] as const;
+export const decisionsKey = (ctx: EncounterContext) => ['decisions', patientKey(ctx.patient.identifier)] as const;
+
+/**
+ * Everything the panel shows for one patient: results (source + cache), decisions, and the
+ * engine's verdicts. Keys carry the patient, so nothing of one patient renders under another.
+ */
+export function usePatientData(context: EncounterContext, services: PanelServices) {
+  const [progress, setProgress] = useState<FetchProgress>();
+  const now = services.now ?? (() => new Date());
+  const results = useQuery({
+    queryKey: resultsKey(services.source.id, context),
+    queryFn: ({ signal }): Promise<ResultsFetch & { stale?: boolean }> =>
+      services.source.fetchResults({
+        patient: context.patient.identifier,
+        since: sinceFor(now(), maxLimitDays(services.packs)),
+        signal,
+        onProgress: setProgress,
+      }),
+  });
+  const decisions = useQuery({
+    queryKey: decisionsKey(context),
+    queryFn: () => services.decisions.forPatient(context.patient.identifier),
+  });
+
+  const model = useMemo(() => {
+    if (!results.data) return undefined;
+    const evaluation = evaluate({
+      packs: services.packs,
+      receivingInstitution: services.receivingInstitution,
+      now: now(),
+      flags: context.flags,
+      results: results.data.results,
+      orders: context.orders,
+    });
+    return buildPanelModel({ evaluation, results: results.data.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) });
+    // `now` is read when results, orders or decisions change, not on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [results.data, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
+
+  return { results, decisions, model, progress };
+}

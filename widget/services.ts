@@ -1,0 +1,35 @@
+import type { Decision } from '../shared/domain/decision';
+import { CachedResultsSource } from '../shared/results/cached-source';
+import { createFhirSource } from '../shared/results/fhir/fhir-source';
+import { bundledPackJson, parseRulePack, type RulePack } from '../shared/rules';
+import { DexieDecisionStore } from '../shared/storage/decision-store';
+import { HurenDb } from '../shared/storage/db';
+import { ResultsCache } from '../shared/storage/results-cache';
+import type { PanelServices } from '../shared/ui/panel/services';
+import type { z } from 'zod';
+import type { WidgetConfig } from './options';
+
+/** The widget runs in the hospital's own EMR: its cache and decisions live in that origin. */
+const WIDGET_DB = 'huren-widget';
+
+export function resolvePacks(specs: readonly (string | Record<string, unknown>)[]): RulePack[] {
+  return specs.map((spec, i) => {
+    const json = typeof spec === 'string' ? (bundledPackJson as Record<string, unknown>)[spec] : spec;
+    if (json === undefined) throw new TypeError(`huren: config.packs[${i}]: no bundled pack "${spec as string}"`);
+    const parsed = parseRulePack(json);
+    if (!parsed.ok) throw new TypeError(`huren: config.packs[${i}] is not a valid rule pack: ${parsed.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    return parsed.pack;
+  });
+}
+
+export function widgetServices(config: z.output<typeof import('./options').WidgetConfig>, onDecision?: (d: Decision) => void): PanelServices {
+  const db = new HurenDb(WIDGET_DB);
+  return {
+    source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new ResultsCache({ db })),
+    packs: resolvePacks(config.packs),
+    receivingInstitution: config.receivingInstitution,
+    decisions: new DexieDecisionStore(db),
+    onDecision,
+  };
+}
+export type { WidgetConfig };

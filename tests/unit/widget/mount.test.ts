@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { waitFor } from '@testing-library/react';
 import { mount, type WidgetHandle } from '../../../widget/index';
 
-const config = { fhirBaseUrl: 'http://127.0.0.1:1/fhir/R4' };
+const config = { fhirBaseUrl: 'http://127.0.0.1:1/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
 let handle: WidgetHandle | undefined;
 
 afterEach(() => {

@@ -1,3 +1,4 @@
+import type { PatientIdentifier } from '../domain/encounter';
 import type { ResultsCache } from '../storage/results-cache';
 import { SourceError, type ResultsFetch, type ResultsQuery, type ResultsSource, type SourceErrorKind } from './source';
 
@@ -43,5 +44,10 @@ export class CachedResultsSource implements ResultsSource {
 
   fetchResults(query: ResultsQuery): Promise<LoadedResults> {
     return loadResults(this.inner, this.cache, query, this.clock());
+  }
+
+  /** The patient's cached results within the TTL, for showing at once while the platform answers. */
+  cachedResults(patient: PatientIdentifier): Promise<ResultsFetch | undefined> {
+    return this.cache.get(patient, this.clock(), this.inner.id).catch(() => undefined);
   }
 }

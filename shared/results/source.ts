@@ -50,4 +50,6 @@ export class SourceError extends Error {
 export interface ResultsSource {
   readonly id: string;
   fetchResults(query: ResultsQuery): Promise<ResultsFetch>;
+  /** What a cache still holds for the patient, shown while the platform is asked again (optional). */
+  cachedResults?(patient: PatientIdentifier): Promise<ResultsFetch | undefined>;
 }

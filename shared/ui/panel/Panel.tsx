@@ -44,7 +44,7 @@ export function Panel({ context, services }: PanelProps) {
 function PatientResults({ context, services }: { context: EncounterContext; services: PanelServices }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const { results, model, progress } = usePatientData(context, services);
+  const { results, shown, refreshing, model, progress } = usePatientData(context, services);
 
   const decide = useCallback(
     async (card: CardModel, choice: Choice): Promise<Decision> => {
@@ -97,15 +97,16 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
     return (card: CardModel): CardActions => ({ ...base, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
   }, [decide, services, context]);
 
-  if (results.isPending) {
+  if (results.isPending && !shown) {
     return (
       <p className="hr-status" role="status">
         {progress ? t('loadingPages', { ...progress }) : t('loading')}
       </p>
     );
   }
-  if (results.isError) {
+  if (results.isError || !shown) {
     const kind = results.error instanceof SourceError ? results.error.kind : undefined;
+    if (kind === 'aborted') return null;
     const key = kind === 'unauthorized' ? 'errorUnauthorized' : kind === 'timeout' ? 'errorTimeout' : kind === 'unreachable' || kind === 'server' ? 'errorUnreachable' : 'errorOther';
     return (
       <div className="hr-status hr-error" role="alert">
@@ -116,7 +117,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
       </div>
     );
   }
-  const { patientFound, unreadable, fetchedAt, stale } = results.data;
+  const { patientFound, unreadable, fetchedAt, stale } = shown;
   if (!patientFound) return <p className="hr-status" role="status">{t('patientNotFound')}</p>;
   const time = new Date(fetchedAt).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 
@@ -124,6 +125,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
     <div className="hr-results">
       <p className={stale ? 'hr-freshness hr-warning' : 'hr-freshness'} role="status">
         {stale ? t('stale', { time }) : t('fresh', { time })} · {t('resultsCount', { count: model?.counts.results ?? 0 })}
+        {refreshing && ` · ${t('refreshing')}`}
       </p>
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
       {model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}

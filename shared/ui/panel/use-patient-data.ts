@@ -39,25 +39,35 @@ export function usePatientData(context: EncounterContext, services: PanelService
         onProgress: setProgress,
       }),
   });
+  // A warm cache shows at once; the platform's answer replaces it when it comes.
+  const cached = useQuery({
+    queryKey: [...resultsKey(services.source.id, context), 'cached'],
+    queryFn: async () => (await services.source.cachedResults?.(context.patient.identifier)) ?? null,
+    enabled: !!services.source.cachedResults,
+    staleTime: Infinity,
+  });
+  const shown = results.data ?? (results.isPending ? cached.data ?? undefined : undefined);
   const decisions = useQuery({
     queryKey: decisionsKey(context),
     queryFn: () => services.decisions.forPatient(context.patient.identifier),
   });
 
   const model = useMemo(() => {
-    if (!results.data) return undefined;
+    if (!shown) return undefined;
     const evaluation = evaluate({
       packs: services.packs,
       receivingInstitution: services.receivingInstitution,
       now: now(),
       flags: context.flags,
-      results: results.data.results,
+      results: shown.results,
       orders: context.orders,
     });
-    return buildPanelModel({ evaluation, results: results.data.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) });
+    return buildPanelModel({ evaluation, results: shown.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) });
     // `now` is read when results, orders or decisions change, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [results.data, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
+  }, [shown, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
 
-  return { results, decisions, model, progress };
+  /** What is on screen: the platform's answer, or the cache while it is being asked. */
+  const refreshing = !results.data && !!shown;
+  return { results, shown, refreshing, decisions, model, progress };
 }

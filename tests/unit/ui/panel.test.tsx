@@ -55,6 +55,17 @@ describe('panel states', () => {
     expect(screen.getByText('2 项结果无法读取')).toBeTruthy();
   });
 
+  test('a warm cache shows at once while the platform is asked again', async () => {
+    const source: ResultsSource = {
+      id: 'warm',
+      fetchResults: () => new Promise(() => {}),
+      cachedResults: async () => ({ patientFound: true, results: [wbc, hgb], unreadable: 0, fetchedAt: '2026-11-22T01:00:00Z' }),
+    };
+    renderApp(zhang, source);
+    expect(await screen.findByText(/正在更新…/)).toBeTruthy();
+    expect(screen.getByRole('article', { name: /血细胞分析/ })).toBeTruthy();
+  });
+
   test('English is available', async () => {
     renderApp(zhang, memorySource({ '440802197003150017': [wbc] }), 'en');
     expect(await screen.findByText(/1 external result\(s\)/)).toBeTruthy();

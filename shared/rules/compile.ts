@@ -5,7 +5,7 @@ import { levelRank, type Institution, type Qualification } from './schema/instit
 import type { Mark } from './schema/meta.ts';
 import type { AcceptedMark, NegativeEntry } from './schema/policy.ts';
 import type { RulePack } from './schema/rule-pack.ts';
-import type { RuleId } from './verdict.ts';
+import type { RuleId, VerdictIssuer, VerdictItem } from './verdict.ts';
 
 /** A negative-list entry or item condition, resolved to the items it covers. */
 export interface CompiledNegative {
@@ -19,12 +19,26 @@ export interface CompiledItem {
   limitDays: number;
   limitFromDefault: boolean;
   negatives: CompiledNegative[];
+  /** The verdict's view of the item, shared by every verdict (read-only). */
+  view: Readonly<VerdictItem>;
+  byCode: { ci: CompiledItem; by: 'code' };
+  byName: { ci: CompiledItem; by: 'name' };
+}
+
+/** A qualification with its scope as sets and its mark resolved. */
+export interface CompiledQualification {
+  q: Qualification;
+  items: ReadonlySet<string> | null;
+  groups: ReadonlySet<string> | null;
+  categories: ReadonlySet<Category> | null;
+  mark: Mark | undefined;
 }
 
 export interface CompiledInstitution {
   inst: Institution;
   rank: number;
-  qualificationsByItem: Map<string, Qualification[]>;
+  qualifications: CompiledQualification[];
+  view: Readonly<VerdictIssuer>;
 }
 
 /**
@@ -99,12 +113,16 @@ function build(pack: RulePack): CompiledPack {
 
   for (const item of pack.catalog) {
     const explicit = item.timeLimitDays;
-    const ci: CompiledItem = {
+    const view = Object.freeze({ id: item.id, name: item.name, category: item.category, group: item.group, price: item.price ?? null });
+    const ci = {
       item,
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
       negatives: [],
-    };
+      view,
+    } as unknown as CompiledItem;
+    ci.byCode = { ci, by: 'code' };
+    ci.byName = { ci, by: 'name' };
     itemsById.set(item.id, ci);
     for (const code of item.codes) {
       const system = normalizeSystem(code.system);
@@ -148,17 +166,22 @@ function build(pack: RulePack): CompiledPack {
   const institutionsByIdentifier = new Map<string, Map<string, CompiledInstitution>>();
   const institutionsByBareValue = new Map<string, CompiledInstitution | null>();
   const institutionsByName = new Map<string, CompiledInstitution | null>();
+  const marks = new Map<string, Mark>();
+  for (const mark of pack.marks) {
+    for (const label of [mark.label, ...mark.aliases]) marks.set(normalizeMark(label), mark);
+  }
   for (const inst of pack.institutions) {
-    const qualificationsByItem = new Map<string, Qualification[]>();
-    for (const q of inst.qualifications) {
-      for (const item of pack.catalog) {
-        if (!coversQualification(q, item)) continue;
-        const list = qualificationsByItem.get(item.id) ?? [];
-        list.push(q);
-        qualificationsByItem.set(item.id, list);
-      }
-    }
-    const ci: CompiledInstitution = { inst, rank: levelRank(inst.level), qualificationsByItem };
+    const qualifications = inst.qualifications.map(
+      (q): CompiledQualification => ({
+        q,
+        items: q.items === undefined ? null : new Set(q.items),
+        groups: q.groups === undefined ? null : new Set(q.groups),
+        categories: q.categories === undefined ? null : new Set(q.categories),
+        mark: marks.get(normalizeMark(q.mark)),
+      }),
+    );
+    const view = Object.freeze({ id: inst.id, name: inst.name, level: inst.level, region: inst.region });
+    const ci: CompiledInstitution = { inst, rank: levelRank(inst.level), qualifications, view };
     institutionsById.set(inst.id, ci);
     for (const idf of inst.identifiers) {
       const system = idf.system === undefined ? '' : normalizeSystem(idf.system);
@@ -175,10 +198,6 @@ function build(pack: RulePack): CompiledPack {
     }
   }
 
-  const marks = new Map<string, Mark>();
-  for (const mark of pack.marks) {
-    for (const label of [mark.label, ...mark.aliases]) marks.set(normalizeMark(label), mark);
-  }
   const acceptedMarks = new Map<string, AcceptedMark[]>();
   for (const accepted of pack.policy.acceptedMarks) {
     const mark = marks.get(normalizeMark(accepted.mark));
@@ -230,10 +249,10 @@ function coversItem(entry: NegativeEntry, item: CatalogItem): boolean {
 }
 
 /** A qualification covers an item named in items, in one of its groups, or of its categories. */
-function coversQualification(q: Qualification, item: CatalogItem): boolean {
+export function coversQualification(cq: CompiledQualification, item: CatalogItem): boolean {
   return (
-    (q.items?.includes(item.id) ?? false) ||
-    (q.groups?.includes(item.group) ?? false) ||
-    (q.categories?.includes(item.category) ?? false)
+    (cq.items !== null && cq.items.has(item.id)) ||
+    (cq.groups !== null && cq.groups.has(item.group)) ||
+    (cq.categories !== null && cq.categories.has(item.category))
   );
 }

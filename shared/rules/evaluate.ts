@@ -50,23 +50,21 @@ export function evaluate(input: EvaluationInput): Evaluation {
   const cps = compilePacks(input.packs);
   const contexts = packContexts(cps, input);
   const judged: Judged[] = new Array(input.results.length);
-  const covering: [PackContext, CompiledInstitution][] = [];
+  // Reused per result: the issuer as each pack knows it (null when that pack does not list it).
+  const issuers: (CompiledInstitution | null)[] = new Array(contexts.length);
 
   for (let r = 0; r < input.results.length; r++) {
     const result = input.results[r]!;
-    covering.length = 0;
+    let covered = false;
     for (let p = 0; p < contexts.length; p++) {
-      const issuer = findIssuer(contexts[p]!.cp, result.issuer);
-      if (issuer !== null) covering.push([contexts[p]!, issuer]);
+      issuers[p] = findIssuer(contexts[p]!.cp, result.issuer);
+      if (issuers[p] !== null) covered = true;
     }
     let best: Judged | null = null;
-    if (covering.length === 0) {
-      for (const ctx of contexts) best = pick(best, judge(result, ctx, null));
-    } else {
-      for (const [ctx, issuer] of covering) {
-        best = pick(best, judge(result, ctx, issuer));
-        if (best.verdict.status === 'recognizable') break;
-      }
+    for (let p = 0; p < contexts.length; p++) {
+      if (covered && issuers[p] === null) continue;
+      best = pick(best, judge(result, contexts[p]!, issuers[p] ?? null));
+      if (best.verdict.status === 'recognizable') break;
     }
     judged[r] = best!;
   }
@@ -112,7 +110,10 @@ function packContexts(cps: readonly CompiledPack[], input: EvaluationInput): Pac
       region: inst.region,
       alliances: new Set(inst.alliances),
     };
-    return { cp, now: nowDay(now), receiver, flags };
+    return { cp, now: nowDay(now), receiver, flags, timeExplanations: new Map(),
+      levelExplanations: new Map(),
+      qualificationAnswers: new Map(),
+    };
   });
 }
 

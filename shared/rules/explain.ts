@@ -33,12 +33,28 @@ export function ruleLabel(rule: RuleId, cp: CompiledPack): BilingualText {
   return { 'zh-CN': rule, en: rule };
 }
 
+const citations = new WeakMap<CompiledPack, Map<RuleId, { zh: string; en: string }>>();
+
+/** "（<pack> <version> · <rule>）", built once per pack and rule. */
+function citation(rule: RuleId, cp: CompiledPack): { zh: string; en: string } {
+  let byRule = citations.get(cp);
+  if (byRule === undefined) citations.set(cp, (byRule = new Map()));
+  let c = byRule.get(rule);
+  if (c === undefined) {
+    const label = ruleLabel(rule, cp);
+    const { name, version } = cp.ref;
+    c = { zh: `（${name} ${version} · ${label['zh-CN']}）`, en: ` (${name} ${version} · ${label.en})` };
+    byRule.set(rule, c);
+  }
+  return c;
+}
+
 /** "<short>：<detail>（<pack> <version> · <rule>）" in both languages. */
 export function explain(short: BilingualText, detail: BilingualText, rule: RuleId, cp: CompiledPack): BilingualText {
-  const label = ruleLabel(rule, cp);
-  const { name, version } = cp.ref;
+  const c = citation(rule, cp);
+  // join builds one flat string; a template literal would keep a tree of pieces alive per verdict.
   return {
-    'zh-CN': `${short['zh-CN']}：${detail['zh-CN']}（${name} ${version} · ${label['zh-CN']}）`,
-    en: `${short.en}: ${detail.en} (${name} ${version} · ${label.en})`,
+    'zh-CN': [short['zh-CN'], '：', detail['zh-CN'], c.zh].join(''),
+    en: [short.en, ': ', detail.en, c.en].join(''),
   };
 }

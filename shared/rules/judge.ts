@@ -1,17 +1,19 @@
 import type { ExternalResult } from '../domain/external-result.ts';
+import type { BilingualText } from './schema/common.ts';
 import type { CompiledInstitution, CompiledPack } from './compile.ts';
 import { explain } from './explain.ts';
 import { checkCatalog, type ItemMatch } from './rules/catalog.ts';
 import { checkCompleteness } from './rules/completeness.ts';
-import { checkLevel, sameAlliance } from './rules/level.ts';
+import { checkLevel, levelApplies, sameAlliance } from './rules/level.ts';
 import { checkNegativeList } from './rules/negative-list.ts';
 import { outcome, type Outcome } from './rules/outcome.ts';
 import { checkQualification } from './rules/qualification.ts';
 import type { Receiver } from './rules/receiver.ts';
-import { checkTimeLimit, dateLabel, type TimeWindow } from './rules/time-limit.ts';
+import { timeOutcome, timeWindow } from './rules/time-limit.ts';
 import { formatDay } from './time/calendar.ts';
 import type { ClockReading } from './time/clock-reading.ts';
-import { reasonShort, type Verdict } from './verdict.ts';
+import { reasonShort, type RuleId, type Verdict } from './verdict.ts';
+import type { CatalogItem } from './schema/catalog-item.ts';
 
 /** What one evaluation shares across results for a pack. */
 export interface PackContext {
@@ -19,6 +21,12 @@ export interface PackContext {
   now: ClockReading;
   receiver: Receiver;
   flags: ReadonlySet<string>;
+  /** Per evaluation: time-limit sentences by (D, N, category), shared by the verdicts that match. */
+  timeExplanations: Map<number, Readonly<BilingualText>>;
+  /** Per evaluation: level-rule sentences by issuer. */
+  levelExplanations: Map<CompiledInstitution, Readonly<BilingualText>>;
+  /** Per evaluation: qualification answers by issuer, then item and date. */
+  qualificationAnswers: Map<CompiledInstitution, Map<string, string | { rule: RuleId; explanation: Readonly<BilingualText> }>>;
 }
 
 /** A verdict plus the wall time used to rank equally fresh results. */
@@ -36,55 +44,102 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   const policy = cp.pack.policy;
   const v = blankVerdict(result, cp, issuer);
 
-  const complete = checkCompleteness(result, cp.pack.clock, ctx.now);
-  if ('status' in complete) return done(v, complete, cp, null, 0);
-  const reading = complete.reading;
+  const reading = checkCompleteness(result, cp.pack.clock, ctx.now);
+  if ('status' in reading) return done(v, reading, cp, 0);
   v.clockDate = formatDay(reading.day);
 
   const inAlliance = issuer !== null && sameAlliance(cp, issuer, receiver);
   const catalog = checkCatalog(result, cp, inAlliance && policy.alliance === 'all-items');
-  if ('status' in catalog) return done(v, catalog, cp, null, reading.wallMs);
+  if ('status' in catalog) return done(v, catalog, cp, reading.wallMs);
   const match = catalog.match;
   setItem(v, result, match);
 
   const negative = checkNegativeList(result, cp, match, ctx.flags);
-  if (negative !== null) return done(v, negative, cp, null, reading.wallMs);
+  if (negative !== null) return done(v, negative, cp, reading.wallMs);
 
   if (issuer === null) {
     const named = result.issuer.name ?? result.issuer.identifiers?.[0]?.value ?? '（未注明）';
     const f = outcome('unknown-issuer', 'issuer', `${named}不在互认机构清单内`, `${named} is not in the institutions list`);
-    return done(v, f, cp, null, reading.wallMs);
+    return done(v, f, cp, reading.wallMs);
   }
 
   const category = match?.ci.item.category ?? result.category;
   if (inAlliance) {
     v.via = 'alliance';
   } else {
-    const item = match!.ci.item;
-    const q = checkQualification(result, cp, issuer, item.id, item.name, category, v.clockDate, receiver);
-    if ('status' in q) return done(v, q, cp, null, reading.wallMs);
-    v.mark = q.mark;
-    const level = checkLevel(cp, issuer, receiver);
-    if (level !== null) return done(v, level, cp, null, reading.wallMs);
+    const q = qualification(result, ctx, issuer, match!.ci.item, v.clockDate);
+    if (typeof q !== 'string') {
+      v.status = 'issuer-not-qualified';
+      v.rule = q.rule;
+      v.reasonShort = reasonShort(v.status, null);
+      v.explanation = q.explanation;
+      return { verdict: v, wallMs: reading.wallMs };
+    }
+    v.mark = q;
+    if (!levelApplies(cp, issuer, receiver)) {
+      // The sentence names only the two institutions: build it once per issuer.
+      let explanation = ctx.levelExplanations.get(issuer);
+      if (explanation === undefined) {
+        const o = checkLevel(cp, issuer, receiver)!;
+        explanation = Object.freeze(explain(reasonShort(o.status, null), o.detail, o.rule, cp));
+        ctx.levelExplanations.set(issuer, explanation);
+      }
+      v.status = 'level-not-applicable';
+      v.rule = 'level';
+      v.reasonShort = reasonShort(v.status, null);
+      v.explanation = explanation;
+      return { verdict: v, wallMs: reading.wallMs };
+    }
     v.via = 'level';
   }
 
   const limit = match?.ci.limitDays ?? cp.pack.defaults.timeLimitDays[category];
   v.timeLimitDays = limit;
   v.timeLimitFromDefault = match?.ci.limitFromDefault ?? true;
-  const basis = cp.pack.clock.basis;
-  const time = checkTimeLimit(reading.day, ctx.now.day, limit, category, basis);
-  if (time.failure !== null) return done(v, time.failure, cp, time.window, reading.wallMs);
+  const w = timeWindow(reading.day, ctx.now.day, limit);
+  v.clockDate = w.clockDate;
+  v.lastValidDay = w.lastValidDay;
+  v.daysLeft = w.daysLeft;
+  v.status = w.daysLeft < 0 ? 'expired' : 'recognizable';
+  v.rule = 'time-limit';
+  v.reasonShort = reasonShort(v.status, limit);
+  // The sentence depends only on D, N and the category (today is fixed): most results share one.
+  const key = (reading.day * 4096 + limit) * 2 + (category === 'lab' ? 0 : 1);
+  let explanation = ctx.timeExplanations.get(key);
+  if (explanation === undefined) {
+    const o = timeOutcome(w, limit, category, cp.pack.clock.basis);
+    explanation = Object.freeze(explain(v.reasonShort, o.detail, o.rule, cp));
+    ctx.timeExplanations.set(key, explanation);
+  }
+  v.explanation = explanation;
+  return { verdict: v, wallMs: reading.wallMs };
+}
 
-  const label = dateLabel(category, basis);
-  const w = time.window;
-  const ok = outcome(
-    'recognizable',
-    'time-limit',
-    `${label.zh} ${w.clockDate}，参考时限 ${limit} 天，最后有效日 ${w.lastValidDay}，剩余 ${w.daysLeft} 天`,
-    `${label.en} ${w.clockDate}, ${limit}-day limit, last valid day ${w.lastValidDay}, ${w.daysLeft} day(s) left`,
-  );
-  return done(v, ok, cp, w, reading.wallMs);
+type Refusal = { rule: RuleId; explanation: Readonly<BilingualText> };
+
+/**
+ * The qualification check, remembered per issuer, item and date for this evaluation (the
+ * answer cannot change between results unless the mark printed on each result matters).
+ */
+function qualification(
+  result: ExternalResult,
+  ctx: PackContext,
+  issuer: CompiledInstitution,
+  item: CatalogItem,
+  clockDate: string,
+): string | Refusal {
+  const { cp, receiver } = ctx;
+  const cacheable = !cp.pack.policy.requireMarkOnResult;
+  let perIssuer = ctx.qualificationAnswers.get(issuer);
+  if (perIssuer === undefined) ctx.qualificationAnswers.set(issuer, (perIssuer = new Map()));
+  const key = `${item.id}\u0000${clockDate}`;
+  const known = cacheable ? perIssuer.get(key) : undefined;
+  if (known !== undefined) return known;
+  const q = checkQualification(result, cp, issuer, item, clockDate, receiver);
+  const answer =
+    typeof q === 'string' ? q : { rule: q.rule, explanation: Object.freeze(explain(reasonShort(q.status, null), q.detail, q.rule, cp)) };
+  if (cacheable) perIssuer.set(key, answer);
+  return answer;
 }
 
 function blankVerdict(result: ExternalResult, cp: CompiledPack, issuer: CompiledInstitution | null): Verdict {
@@ -97,10 +152,7 @@ function blankVerdict(result: ExternalResult, cp: CompiledPack, issuer: Compiled
     pack: cp.ref,
     item: null,
     matchedBy: null,
-    issuer:
-      issuer === null
-        ? null
-        : { id: issuer.inst.id, name: issuer.inst.name, level: issuer.inst.level, region: issuer.inst.region },
+    issuer: issuer === null ? null : issuer.view,
     via: null,
     mark: null,
     clockDate: null,
@@ -117,20 +169,14 @@ function setItem(v: Verdict, result: ExternalResult, match: ItemMatch | null): v
     v.item = { id: null, name: result.item.name, category: result.category, group: null, price: null };
     return;
   }
-  const item = match.ci.item;
-  v.item = { id: item.id, name: item.name, category: item.category, group: item.group, price: item.price ?? null };
+  v.item = match.ci.view;
   v.matchedBy = match.by;
 }
 
-function done(v: Verdict, f: Outcome, cp: CompiledPack, w: TimeWindow | null, wallMs: number): Judged {
+function done(v: Verdict, f: Outcome, cp: CompiledPack, wallMs: number): Judged {
   v.status = f.status;
   v.rule = f.rule;
   v.reasonShort = reasonShort(f.status, v.timeLimitDays);
   v.explanation = explain(v.reasonShort, f.detail, f.rule, cp);
-  if (w !== null) {
-    v.clockDate = w.clockDate;
-    v.lastValidDay = w.lastValidDay;
-    v.daysLeft = w.daysLeft;
-  }
   return { verdict: v, wallMs };
 }

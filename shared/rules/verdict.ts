@@ -57,15 +57,15 @@ export interface Verdict {
   resultId: string;
   status: VerdictStatus;
   /** Short human label of the status, e.g. 已超过参考时限（14天）. */
-  reasonShort: BilingualText;
+  reasonShort: Readonly<BilingualText>;
   /** One sentence that cites the pack and the rule that decided. */
   explanation: BilingualText;
   rule: RuleId;
   /** The pack that judged; the best verdict wins when several packs cover the issuer. */
   pack: PackRef;
-  item: VerdictItem | null;
+  item: Readonly<VerdictItem> | null;
   matchedBy: 'code' | 'name' | null;
-  issuer: VerdictIssuer | null;
+  issuer: Readonly<VerdictIssuer> | null;
   /** How the issuer was accepted: 同级/下级认上级 (level) or 医联体 (alliance). */
   via: 'level' | 'alliance' | null;
   /** The qualification mark relied on, e.g. 湛江市 HR. */
@@ -82,8 +82,20 @@ export interface Verdict {
   daysLeft: number | null;
 }
 
-/** Short labels per status; expired carries its limit. */
-export function reasonShort(status: VerdictStatus, limitDays: number | null): BilingualText {
+const shortLabels = new Map<string, Readonly<BilingualText>>();
+
+/** Short labels per status; expired carries its limit. Shared, read-only objects. */
+export function reasonShort(status: VerdictStatus, limitDays: number | null): Readonly<BilingualText> {
+  const key = status === 'expired' ? `expired:${limitDays}` : status;
+  let label = shortLabels.get(key);
+  if (label === undefined) {
+    label = Object.freeze(shortLabel(status, limitDays));
+    shortLabels.set(key, label);
+  }
+  return label;
+}
+
+function shortLabel(status: VerdictStatus, limitDays: number | null): BilingualText {
   switch (status) {
     case 'recognizable':
       return { 'zh-CN': '可互认', en: 'Recognizable' };

@@ -35,11 +35,11 @@ export function matchCompiled(
         c.system === undefined
           ? cp.itemsByBareCode.get(c.code.trim())
           : cp.itemsByCode.get(systemKey(c.system))?.get(c.code.trim());
-      if (hit) return { ci: hit, by: 'code' };
+      if (hit) return hit.byCode;
     }
   }
   const ci = matchName(cp, query.name);
-  return ci === null ? null : { ci, by: 'name' };
+  return ci === null ? null : ci.byName;
 }
 
 function matchName(cp: CompiledPack, name: string): CompiledItem | null {

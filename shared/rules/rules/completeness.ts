@@ -16,7 +16,7 @@ export function checkCompleteness(
   result: ExternalResult,
   clock: Clock,
   now: ClockReading,
-): { reading: ClockReading } | Outcome {
+): ClockReading | Outcome {
   if (result.status !== undefined && NOT_FINAL.has(result.status)) {
     return outcome('incomplete', 'completeness', `报告状态为 ${result.status}，不是最终报告`, `report status is ${result.status}, not final`);
   }
@@ -35,5 +35,5 @@ export function checkCompleteness(
     const d = formatDay(reading.day);
     return outcome('incomplete', 'completeness', `日期 ${d} 晚于当前时间`, `dated ${d}, after the current time`);
   }
-  return { reading };
+  return reading;
 }

@@ -4,7 +4,7 @@ import type { Receiver } from './receiver.ts';
 
 /** 同级互认、下级认上级: a receiver accepts results from its own level and from higher levels. */
 export function checkLevel(cp: CompiledPack, issuer: CompiledInstitution, receiver: Receiver): Outcome | null {
-  if (cp.pack.policy.levelRule === 'any' || issuer.rank >= receiver.rank) return null;
+  if (levelApplies(cp, issuer, receiver)) return null;
   const i = issuer.inst;
   return outcome(
     'level-not-applicable',
@@ -14,8 +14,13 @@ export function checkLevel(cp: CompiledPack, issuer: CompiledInstitution, receiv
   );
 }
 
+export function levelApplies(cp: CompiledPack, issuer: CompiledInstitution, receiver: Receiver): boolean {
+  return cp.pack.policy.levelRule === 'any' || issuer.rank >= receiver.rank;
+}
+
 /** 医联体内互认: issuer and receiver share an alliance the pack recognizes. */
 export function sameAlliance(cp: CompiledPack, issuer: CompiledInstitution, receiver: Receiver): boolean {
   if (cp.pack.policy.alliance === 'none' || receiver.alliances.size === 0) return false;
-  return issuer.inst.alliances.some((a) => receiver.alliances.has(a));
+  for (const a of issuer.inst.alliances) if (receiver.alliances.has(a)) return true;
+  return false;
 }

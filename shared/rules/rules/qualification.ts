@@ -1,8 +1,8 @@
 import type { ExternalResult } from '../../domain/external-result.ts';
-import type { CompiledInstitution, CompiledPack } from '../compile.ts';
+import { coversQualification, type CompiledInstitution, type CompiledPack, type CompiledQualification } from '../compile.ts';
 import { markKey, normalizeMark } from '../match/normalize-name.ts';
+import type { CatalogItem } from '../schema/catalog-item.ts';
 import type { Category } from '../schema/common.ts';
-import type { Qualification } from '../schema/institution.ts';
 import { outcome, type Outcome } from './outcome.ts';
 import type { Receiver } from './receiver.ts';
 
@@ -15,71 +15,78 @@ export function checkQualification(
   result: ExternalResult,
   cp: CompiledPack,
   issuer: CompiledInstitution,
-  itemId: string,
-  itemName: string,
-  category: Category,
+  item: CatalogItem,
   clockDate: string,
   receiver: Receiver,
-): { mark: string } | Outcome {
+): string | Outcome {
   const name = issuer.inst.name;
-  const quals = issuer.qualificationsByItem.get(itemId);
-  if (quals === undefined) {
+  let covering = 0;
+  let current = 0;
+  let latest: CompiledQualification | null = null;
+  let firstCurrent: CompiledQualification | null = null;
+  let regionOk: CompiledQualification | null = null;
+  const requireMark = cp.pack.policy.requireMarkOnResult;
+  for (const cq of issuer.qualifications) {
+    if (!coversQualification(cq, item)) continue;
+    covering++;
+    if (latest === null || cq.q.validUntil > latest.q.validUntil) latest = cq;
+    if (cq.q.validFrom > clockDate || clockDate > cq.q.validUntil) continue;
+    current++;
+    firstCurrent ??= cq;
+    if (!markValidHere(cp, cq, item.category, receiver)) continue;
+    regionOk ??= cq;
+    if (!requireMark || carriesMark(cq, result)) return cq.q.mark;
+  }
+  if (covering === 0) {
     return outcome(
       'issuer-not-qualified',
       'qualification',
-      `${name}未取得「${itemName}」的互认资质`,
-      `${name} holds no qualification for "${itemName}"`,
+      `${name}未取得「${item.name}」的互认资质`,
+      `${name} holds no qualification for "${item.name}"`,
     );
   }
-  const current = quals.filter((q) => q.validFrom <= clockDate && clockDate <= q.validUntil);
-  if (current.length === 0) {
-    const q = latest(quals);
+  if (current === 0) {
+    const q = latest!.q;
     return outcome(
       'issuer-not-qualified',
       'qualification',
-      `${name}「${itemName}」互认资质有效期 ${q.validFrom} 至 ${q.validUntil}，结果日期 ${clockDate} 不在有效期内`,
-      `${name}'s qualification for "${itemName}" runs ${q.validFrom} to ${q.validUntil}; the result is dated ${clockDate}`,
+      `${name}「${item.name}」互认资质有效期 ${q.validFrom} 至 ${q.validUntil}，结果日期 ${clockDate} 不在有效期内`,
+      `${name}'s qualification for "${item.name}" runs ${q.validFrom} to ${q.validUntil}; the result is dated ${clockDate}`,
     );
   }
-  const valid = current.filter((q) => markValidHere(cp, q.mark, category, receiver));
-  if (valid.length === 0) {
-    const label = current[0]!.mark;
-    const region = cp.marks.get(markKey(label))?.region ?? '?';
+  if (regionOk === null) {
+    const label = firstCurrent!.q.mark;
+    const region = firstCurrent!.mark?.region ?? '?';
+    const kind = item.category === 'lab' ? '检验' : '检查';
     return outcome(
       'issuer-not-qualified',
       'mark-region',
-      `「${label}」标识仅在${region}内有效，本规则包未接受其用于${category === 'lab' ? '检验' : '检查'}结果`,
-      `the "${label}" mark is valid only within ${region} and this pack does not accept it for ${category} results`,
+      `「${label}」标识仅在${region}内有效，本规则包未接受其用于${kind}结果`,
+      `the "${label}" mark is valid only within ${region} and this pack does not accept it for ${item.category} results`,
     );
   }
-  if (!cp.pack.policy.requireMarkOnResult) return { mark: valid[0]!.mark };
-  const printed = new Set((result.marks ?? []).map(normalizeMark));
-  const carried = valid.find((q) => markSpellings(cp, q.mark).some((s) => printed.has(s)));
-  if (carried !== undefined) return { mark: carried.mark };
-  const label = valid[0]!.mark;
-  return outcome(
-    'issuer-not-qualified',
-    'mark-on-result',
-    `结果单未标注「${label}」互认标识`,
-    `the result does not carry the "${label}" mark`,
-  );
+  const label = regionOk.q.mark;
+  return outcome('issuer-not-qualified', 'mark-on-result', `结果单未标注「${label}」互认标识`, `the result does not carry the "${label}" mark`);
 }
 
 /** A mark counts where its region covers the receiver, or where the pack accepts it by agreement. */
-export function markValidHere(cp: CompiledPack, label: string, category: Category, receiver: Receiver): boolean {
+export function markValidHere(cp: CompiledPack, cq: CompiledQualification, category: Category, receiver: Receiver): boolean {
   if (!cp.pack.policy.markValidOnlyInRegion) return true;
-  const mark = cp.marks.get(markKey(label));
-  const chain = cp.regionChain.get(receiver.region);
-  if (mark !== undefined && (chain?.has(mark.region) ?? mark.region === receiver.region)) return true;
-  const accepted = cp.acceptedMarks.get(markKey(mark?.label ?? label));
-  return accepted?.some((a) => a.categories === undefined || a.categories.includes(category)) ?? false;
+  const mark = cq.mark;
+  if (mark !== undefined) {
+    const chain = cp.regionChain.get(receiver.region);
+    if (chain !== undefined ? chain.has(mark.region) : mark.region === receiver.region) return true;
+  }
+  const accepted = cp.acceptedMarks.get(markKey(mark?.label ?? cq.q.mark));
+  if (accepted === undefined) return false;
+  for (const a of accepted) if (a.categories === undefined || a.categories.includes(category)) return true;
+  return false;
 }
 
-function markSpellings(cp: CompiledPack, label: string): string[] {
-  const mark = cp.marks.get(markKey(label));
-  return mark === undefined ? [normalizeMark(label)] : [mark.label, ...mark.aliases].map(normalizeMark);
-}
-
-function latest(quals: readonly Qualification[]): Qualification {
-  return quals.reduce((a, b) => (b.validUntil > a.validUntil ? b : a));
+function carriesMark(cq: CompiledQualification, result: ExternalResult): boolean {
+  const printed = result.marks ?? [];
+  if (printed.length === 0) return false;
+  const spellings = cq.mark === undefined ? [cq.q.mark] : [cq.mark.label, ...cq.mark.aliases];
+  const wanted = new Set(spellings.map(markKey));
+  return printed.some((m) => wanted.has(normalizeMark(m)));
 }

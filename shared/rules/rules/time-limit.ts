@@ -12,29 +12,36 @@ export interface TimeWindow {
  * 参考时限: with clock date D and today T (calendar days in the pack's zone), a result is within
  * an N-day limit iff T − D ≤ N. The last valid day is D + N.
  */
-export function checkTimeLimit(
-  clockDay: number,
-  today: number,
-  limitDays: number,
-  category: Category,
-  basis: 'collection' | 'report',
-): { window: TimeWindow; failure: Outcome | null } {
-  const window: TimeWindow = {
+export function timeWindow(clockDay: number, today: number, limitDays: number): TimeWindow {
+  return {
     clockDate: formatDay(clockDay),
     lastValidDay: formatDay(clockDay + limitDays),
     daysLeft: limitDays - (today - clockDay),
   };
-  if (window.daysLeft >= 0) return { window, failure: null };
+}
+
+/** The verdict the time limit gives: expired, or recognizable with the days left. */
+export function timeOutcome(
+  w: TimeWindow,
+  limitDays: number,
+  category: Category,
+  basis: 'collection' | 'report',
+): Outcome {
   const label = dateLabel(category, basis);
-  return {
-    window,
-    failure: outcome(
+  if (w.daysLeft < 0) {
+    return outcome(
       'expired',
       'time-limit',
-      `${label.zh} ${window.clockDate}，最后有效日 ${window.lastValidDay}`,
-      `${label.en} ${window.clockDate}, last valid day ${window.lastValidDay}`,
-    ),
-  };
+      `${label.zh} ${w.clockDate}，最后有效日 ${w.lastValidDay}`,
+      `${label.en} ${w.clockDate}, last valid day ${w.lastValidDay}`,
+    );
+  }
+  return outcome(
+    'recognizable',
+    'time-limit',
+    `${label.zh} ${w.clockDate}，参考时限 ${limitDays} 天，最后有效日 ${w.lastValidDay}，剩余 ${w.daysLeft} 天`,
+    `${label.en} ${w.clockDate}, ${limitDays}-day limit, last valid day ${w.lastValidDay}, ${w.daysLeft} day(s) left`,
+  );
 }
 
 /** 检验日期 / 检查日期 / 报告日期, as the physician reads it on the sheet. */

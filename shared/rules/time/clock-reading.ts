@@ -17,28 +17,107 @@ const ISO =
  * date. Returns null for anything else, including impossible dates.
  */
 export function readClock(value: string, timeZone: string): ClockReading | null {
-  const m = ISO.exec(value.trim());
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const date = Number(m[3]);
+  const fields = scanIso(value) ?? matchIso(value.trim());
+  if (fields === null) return null;
+  const [year, month, date, hour, minute, second, millis, offsetMs] = fields;
   // Years before 1900 are typos in a results feed, and Date.UTC maps 0–99 to 19xx.
   if (year < 1900 || month < 1 || month > 12 || date < 1 || date > 31) return null;
   const day = dayNumber(year, month, date);
-  if (new Date(day * MS_PER_DAY).getUTCDate() !== date) return null;
-  if (m[4] === undefined) return { day, wallMs: day * MS_PER_DAY, dateOnly: true };
-
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  if (date > 28 && new Date(day * MS_PER_DAY).getUTCDate() !== date) return null;
+  if (hour < 0) return { day, wallMs: day * MS_PER_DAY, dateOnly: true };
   if (hour > 23 || minute > 59 || second > 59) return null;
   const fieldsMs = day * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
-  const zone = m[8];
-  if (zone === undefined) return { day, wallMs: fieldsMs, dateOnly: false };
+  if (Number.isNaN(offsetMs)) return { day, wallMs: fieldsMs, dateOnly: false };
+  return fromInstant(fieldsMs - offsetMs, timeZone);
+}
 
-  const utcMs = fieldsMs - offsetOfDesignator(zone);
-  return fromInstant(utcMs, timeZone);
+/** [year, month, day, hour (−1: date only), minute, second, ms, offset ms (NaN: none)] */
+type IsoFields = [number, number, number, number, number, number, number, number];
+
+// One scratch record for the fast path: readClock runs once per result and must not allocate.
+const scratch: IsoFields = [0, 0, 0, 0, 0, 0, 0, 0];
+function fill(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, off: number): IsoFields {
+  scratch[0] = y;
+  scratch[1] = mo;
+  scratch[2] = d;
+  scratch[3] = h;
+  scratch[4] = mi;
+  scratch[5] = s;
+  scratch[6] = ms;
+  scratch[7] = off;
+  return scratch;
+}
+
+/**
+ * Fast path for the shapes platforms send (2026-11-01, 2026-11-01T08:10:00.123+08:00, …Z):
+ * reads characters in place, no regex and no substrings. Anything else goes to matchIso.
+ */
+function scanIso(s: string): IsoFields | null {
+  const n = s.length;
+  if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const year = num(s, 0, 4);
+  const month = num(s, 5, 2);
+  const date = num(s, 8, 2);
+  if (year < 0 || month < 0 || date < 0) return null;
+  if (n === 10) return fill(year, month, date, -1, 0, 0, 0, NaN);
+  const t = s.charCodeAt(10);
+  if ((t !== 84 && t !== 32) || n < 16 || s.charCodeAt(13) !== 58) return null;
+  const hour = num(s, 11, 2);
+  const minute = num(s, 14, 2);
+  if (hour < 0 || minute < 0) return null;
+  let i = 16;
+  let second = 0;
+  let millis = 0;
+  if (i < n && s.charCodeAt(i) === 58) {
+    second = num(s, 17, 2);
+    if (second < 0) return null;
+    i = 19;
+    const c = s.charCodeAt(i);
+    if (i < n && (c === 46 || c === 44)) {
+      let scale = 100;
+      for (i++; i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57; i++) {
+        millis += (s.charCodeAt(i) - 48) * scale;
+        scale /= 10;
+      }
+      millis = Math.floor(millis);
+    }
+  }
+  if (i === n) return fill(year, month, date, hour, minute, second, millis, NaN);
+  const z = s.charCodeAt(i);
+  if ((z === 90 || z === 122) && i + 1 === n) return fill(year, month, date, hour, minute, second, millis, 0);
+  if (z !== 43 && z !== 45) return null;
+  const oh = num(s, i + 1, 2);
+  const rest = n - i - 3;
+  const om = rest === 0 ? 0 : rest === 3 && s.charCodeAt(i + 3) === 58 ? num(s, i + 4, 2) : rest === 2 ? num(s, i + 3, 2) : -1;
+  if (oh < 0 || om < 0) return null;
+  const offset = (oh * 60 + om) * 60_000;
+  return fill(year, month, date, hour, minute, second, millis, z === 45 ? -offset : offset);
+}
+
+function num(s: string, start: number, len: number): number {
+  let v = 0;
+  for (let i = start; i < start + len; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function matchIso(s: string): IsoFields | null {
+  const m = ISO.exec(s);
+  if (!m) return null;
+  const hour = m[4] === undefined ? -1 : Number(m[4]);
+  return [
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    hour,
+    m[5] === undefined ? 0 : Number(m[5]),
+    m[6] === undefined ? 0 : Number(m[6]),
+    m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0')),
+    m[8] === undefined ? NaN : offsetOfDesignator(m[8]),
+  ];
 }
 
 /** An instant on the zone's wall clock. */

@@ -1,6 +1,11 @@
 import { defineConfig } from 'wxt';
 
-// Hosts the demo runs on. Real EMR origins are added at run time (issue 6), never <all_urls>.
+/**
+ * Hosts the demo runs on, declared so the demo and the end-to-end tests need no permission
+ * prompt (automation cannot click one). Real EMR origins are granted at run time from the
+ * options page (optional_host_permissions + scripting.registerContentScripts, see
+ * extension/background/hosts.ts); the extension never asks for <all_urls> host access.
+ */
 const DEMO_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 export default defineConfig({
@@ -12,15 +17,24 @@ export default defineConfig({
     name: 'Huren 互认助手',
     description: '检查检验结果互认提醒：在电子病历中提示可互认的外院检查检验结果',
     default_locale: undefined,
-    permissions: ['storage'],
+    permissions: ['storage', 'scripting'],
     host_permissions: DEMO_HOSTS,
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
     web_accessible_resources: [
-      // Only the sidebar page, only to EMR origins; a dynamic URL hides the extension id from pages.
-      { resources: ['sidebar.html'], matches: DEMO_HOSTS, use_dynamic_url: true },
+      // Only the sidebar page. Chrome has no run-time web_accessible_resources, and EMR origins
+      // are granted at run time, so the page may be framed from any origin; this grants no host
+      // access (as in Bitwarden's in-page menu). The dynamic URL changes per session, so pages
+      // cannot probe for the extension, and the sidebar shows only what the background stored for
+      // the tab our content script runs in.
+      { resources: ['sidebar.html'], matches: ['<all_urls>'], use_dynamic_url: true },
     ],
+    // No frame-ancestors: it would have to list every run-time EMR origin; the WAR entry above
+    // is what decides which pages may frame the sidebar.
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'self'; frame-ancestors http://127.0.0.1:* http://localhost:*",
+      extension_pages: "script-src 'self'; object-src 'self'",
     },
+    // Chrome/Edge policy (3rdparty extensions policy) → storage.managed; see docs in the schema.
+    storage: { managed_schema: 'managed_schema.json' },
     browser_specific_settings: {
       gecko: {
         id: 'huren@huren.example',

@@ -1,5 +1,12 @@
 import { browser } from 'wxt/browser';
-import { forgetTab, handleMessage } from './context-store';
+import { handleAdapterMessage } from './adapter-lookup';
+import { forgetTab, handleMessage as handleContextMessage } from './context-store';
+import { handleHostsMessage, registerHostSync } from './hosts';
+import type { MessageHandler } from './senders';
+import { handleTabBridgeMessage } from './tab-bridge';
+
+/** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
+const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage];
 
 /**
  * Registers every listener synchronously at start-up: an MV3 service worker is woken by an
@@ -7,10 +14,14 @@ import { forgetTab, handleMessage } from './context-store';
  */
 export function startBackground(): void {
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    const reply = handleMessage(message, sender);
-    if (!reply) return false;
-    reply.then(sendResponse, () => sendResponse({ ok: false }));
-    return true;
+    for (const handle of MESSAGE_HANDLERS) {
+      const reply = handle(message, sender);
+      if (!reply) continue;
+      reply.then(sendResponse, () => sendResponse({ ok: false }));
+      return true;
+    }
+    return false;
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+  registerHostSync();
 }

@@ -1,45 +1,123 @@
 import { browser } from 'wxt/browser';
-import { MSG, type ContextMessage } from '../messaging/protocol';
-import { BUNDLED_ADAPTERS } from './adapters';
+import {
+  MSG,
+  NOTE_TEXT_MAX,
+  type AdapterForMessage,
+  type AdapterReply,
+  type ContextMessage,
+  type InsertNoteMessage,
+  type RunAdapterMessage,
+  type SetCollapsedMessage,
+} from '../messaging/protocol';
+import { canInsert, insertIntoNote } from './note';
+import { readout } from './readout';
 import { injectSidebar, type SidebarHost } from './sidebar-host';
-import { adapterFor, readContext } from './site-adapter';
+import { frameDocument, framePaths, noteElement, readContext, type SiteAdapter } from './site-adapter';
 
 const DEBOUNCE_MS = 120;
 
 /**
  * Watches the EMR page for the open patient and the orders being placed, hands what it reads to
- * the background, and shows the sidebar while a patient is open. Runs in the page's isolated world.
+ * the background, and shows the sidebar while a patient is open. Runs in the page's isolated world,
+ * top frame only: fields inside same-origin frames are reached through the adapter's frame paths.
+ *
+ * The adapter comes from the background (bundled, options page or managed policy, validated
+ * there), asked again whenever the URL changes: SPA route changes are noticed on the next DOM
+ * mutation, since pushState cannot be hooked reliably from the isolated world.
  */
 export function startContentScript(signal: AbortSignal): void {
-  const adapter = adapterFor(BUNDLED_ADAPTERS, location.href);
-  if (!adapter) return;
+  let url: string | undefined;
+  let adapterReply: Promise<SiteAdapter | null> = Promise.resolve(null);
+  let adapter: SiteAdapter | null = null;
   let sidebar: SidebarHost | undefined;
   let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const watched = new WeakSet<Document>();
+  const observer = new MutationObserver(() => schedule());
 
-  const check = () => {
+  function schedule(): void {
+    if (timer === undefined && !signal.aborted) timer = setTimeout(() => void check(), DEBOUNCE_MS);
+  }
+
+  /** Observes one document (top or frame), including its frames (re)loading. */
+  function watch(doc: Document | undefined): void {
+    if (!doc || watched.has(doc)) return;
+    watched.add(doc);
+    observer.observe(doc, { subtree: true, childList: true, characterData: true, attributes: true });
+    // `load` does not bubble, but a capturing listener sees every iframe inside this document load.
+    doc.addEventListener('load', schedule, true);
+  }
+
+  async function check(): Promise<void> {
     timer = undefined;
-    const context = readContext(document, adapter);
+    if (location.href !== url) {
+      url = location.href;
+      const message: AdapterForMessage = { type: MSG.adapterFor, url };
+      adapterReply = browser.runtime.sendMessage(message).then(
+        (reply: AdapterReply | undefined) => reply?.adapter ?? null,
+        () => null, // background restarting: retried on the next URL change
+      );
+    }
+    adapter = await adapterReply;
+    if (signal.aborted) return;
+    if (adapter) {
+      for (const path of framePaths(adapter)) for (let i = 1; i <= path.length; i++) watch(frameDocument(document, path.slice(0, i)));
+    }
+    const context = adapter ? readContext(document, adapter) : undefined;
     const key = JSON.stringify(context ?? null);
-    if (key === lastSent) return;
-    lastSent = key;
-    const message: ContextMessage = { type: MSG.context, context: context ?? null };
-    browser.runtime.sendMessage(message).catch(() => {
-      // Extension reloaded or background restarting: resend on the next change.
-      lastSent = undefined;
-    });
+    if (key !== lastSent) {
+      lastSent = key;
+      const message: ContextMessage = { type: MSG.context, context: context ?? null };
+      browser.runtime.sendMessage(message).catch(() => {
+        lastSent = undefined; // extension reloaded or background restarting: resend on the next change
+      });
+    }
     if (context && !sidebar) sidebar = injectSidebar(browser.runtime.getURL('/sidebar.html'));
-  };
+    if (!adapter && sidebar) {
+      sidebar.remove();
+      sidebar = undefined;
+    }
+  }
 
-  const observer = new MutationObserver(() => {
-    if (timer === undefined) timer = setTimeout(check, DEBOUNCE_MS);
-  });
-  observer.observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
-  check();
+  /** Requests the background forwards from the sidebar and the options page; all answered at once. */
+  const onMessage = (message: unknown, sender: { id?: string }, sendResponse: (reply: unknown) => void): boolean => {
+    if (sender.id !== browser.runtime.id) return false;
+    const m = message as { type?: unknown } | null;
+    switch (m?.type) {
+      case MSG.setCollapsed:
+        sidebar?.setCollapsed((m as SetCollapsedMessage).collapsed === true);
+        sendResponse({ ok: !!sidebar });
+        return false;
+      case MSG.noteAvailable:
+        sendResponse({ available: !!adapter && canInsert(noteElement(document, adapter)) });
+        return false;
+      case MSG.insertNote: {
+        const text = (m as InsertNoteMessage).text;
+        const el = adapter ? noteElement(document, adapter) : undefined;
+        const ok = typeof text === 'string' && text.length <= NOTE_TEXT_MAX && canInsert(el) && insertIntoNote(el!, text);
+        sendResponse({ ok });
+        return false;
+      }
+      case MSG.runAdapter:
+        sendResponse(readout(document, (m as RunAdapterMessage).adapter));
+        return false;
+      default:
+        return false;
+    }
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  const onNavigate = () => schedule();
+  window.addEventListener('popstate', onNavigate);
+  window.addEventListener('hashchange', onNavigate);
+  watch(document);
+  void check();
 
   signal.addEventListener('abort', () => {
     observer.disconnect();
     if (timer !== undefined) clearTimeout(timer);
+    browser.runtime.onMessage.removeListener(onMessage);
+    window.removeEventListener('popstate', onNavigate);
+    window.removeEventListener('hashchange', onNavigate);
     sidebar?.remove();
   });
 }

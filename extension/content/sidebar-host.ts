@@ -1,19 +1,22 @@
 /**
  * Puts the sidebar into the EMR page as an extension-origin iframe. The page sees an element
  * with a closed shadow root holding an iframe whose document it cannot read; no patient data
- * is ever written into the page's DOM.
+ * is ever written into the page's DOM. Collapsing only changes the host's width: the toggle lives
+ * inside the sidebar, which asks the background to forward it here (see MSG.setCollapsed).
  */
-const WIDTH = 380;
-const COLLAPSED = 28;
+export const SIDEBAR_WIDTH = { open: 380, collapsed: 28 } as const;
 
 export interface SidebarHost {
+  setCollapsed(collapsed: boolean): void;
   remove(): void;
 }
 
 export function injectSidebar(src: string): SidebarHost {
   const host = document.createElement('huren-sidebar');
-  // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside.
-  host.style.cssText = `all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: ${WIDTH}px; z-index: 2147483646; display: block;`;
+  const style = (width: number) =>
+    // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside.
+    `all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: ${width}px; z-index: 2147483646; display: block;`;
+  host.style.cssText = style(SIDEBAR_WIDTH.open);
   const root = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
   frame.src = src;
@@ -23,8 +26,9 @@ export function injectSidebar(src: string): SidebarHost {
   root.append(frame);
   document.documentElement.append(host);
   return {
+    setCollapsed: (collapsed) => {
+      host.style.cssText = style(collapsed ? SIDEBAR_WIDTH.collapsed : SIDEBAR_WIDTH.open);
+    },
     remove: () => host.remove(),
   };
 }
-
-export const SIDEBAR_WIDTH = { open: WIDTH, collapsed: COLLAPSED };

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { loadSettings, saveSettings, Settings } from '../sidebar/settings';
+import { loadSettings, saveSettings, Settings } from '../settings/settings';
 
 /** Settings hospital IT sets once: the results platform and the language. */
 export function OptionsApp() {

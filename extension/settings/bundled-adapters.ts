@@ -1,17 +1,21 @@
-import type { SiteAdapter } from './site-adapter';
+import type { SiteAdapter } from '../content/site-adapter';
 
 /** 身份证号 identifier system used by the demo platform. */
 export const ID_CARD_SYSTEM = 'urn:oid:2.16.156.10011.1.4';
 
+const DEMO_HOST = '^https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?';
+
 /**
- * Adapters shipped for the demo EMR (门诊医生工作站). Hospitals add their own through the
- * options page or managed config (issue 6); these are data, not code paths.
+ * Adapters shipped for the two demo EMR pages (门诊医生工作站, single page and framed). Hospitals
+ * add their own through the options page or managed policy: these are data, not code paths.
  */
 export const BUNDLED_ADAPTERS: SiteAdapter[] = [
   {
     id: 'demo-outpatient',
-    urlPatterns: ['^https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?/emr/'],
+    name: '演示 · 门诊医生工作站',
+    urlPatterns: [`${DEMO_HOST}/emr/`],
     patient: {
+      // The page shows the number masked and keeps the full one in an attribute.
       identifier: { selector: '#patient-banner [data-field="id-card"]', attribute: 'data-value' },
       identifierSystem: ID_CARD_SYSTEM,
       name: { selector: '#patient-banner [data-field="name"]' },
@@ -28,5 +32,31 @@ export const BUNDLED_ADAPTERS: SiteAdapter[] = [
       code: { selector: '[data-field="order-name"]', attribute: 'data-code' },
     },
     note: { selector: '#note' },
+  },
+  {
+    // The same workstation as many older HIS build it: a frame for the workspace and, inside it,
+    // a frame for orders and the note; the patient is one line of text read with patterns.
+    id: 'demo-outpatient-frames',
+    name: '演示 · 门诊医生工作站（框架版）',
+    urlPatterns: [`${DEMO_HOST}/assets/emr-frames\\.html`],
+    frame: ['iframe#workspace'],
+    patient: {
+      identifier: { selector: '#pat-info', pattern: '证件号[:：]\\s*(\\d{17}[\\dXx])' },
+      identifierSystem: ID_CARD_SYSTEM,
+      name: { selector: '#pat-info', pattern: '姓名[:：]\\s*(\\S+)' },
+      gender: { selector: '#pat-info', pattern: '性别[:：]\\s*(\\S+)' },
+      age: { selector: '#pat-info', pattern: '年龄[:：]\\s*(\\S+)' },
+    },
+    user: {
+      physician: { selector: '#doctor-info', pattern: '医师[:：]\\s*(\\S+)', frame: [] },
+      department: { selector: '#doctor-info', pattern: '科室[:：]\\s*(\\S+)', frame: [] },
+    },
+    orders: {
+      frame: ['iframe#workspace', 'iframe#orders-frame'],
+      item: '#orders li',
+      name: { selector: '.item' },
+      code: { selector: '.item', attribute: 'data-code' },
+    },
+    note: { selector: '#note', frame: ['iframe#workspace', 'iframe#orders-frame'] },
   },
 ];

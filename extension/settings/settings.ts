@@ -1,27 +1,145 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
+import { SiteAdapterList } from './site-adapter-schema';
 
-/** Site settings the hospital's IT sets in the options page (or through managed policy, issue 6). */
+/** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
+export const PackSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('bundled'), id: z.string().min(1).max(64) }),
+  z.strictObject({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }) }),
+  z.strictObject({ kind: z.literal('file'), name: z.string().min(1).max(128) }),
+]);
+export type PackSource = z.infer<typeof PackSource>;
+
+/**
+ * Site settings hospital IT sets in the options page, or pushes through Chrome/Edge policy
+ * (storage.managed, schema in extension/public/managed_schema.json). Each key stands alone:
+ * it is validated on its own, so one bad value never discards the others.
+ */
 export const Settings = z.object({
   /** FHIR R4 base of the regional results platform (互认平台). */
-  fhirBaseUrl: z.url().default('http://127.0.0.1:8787/fhir/R4'),
+  fhirBaseUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8787/fhir/R4'),
   /** Bearer token for the platform, if it requires one. */
-  token: z.string().optional(),
-  /** Days to look back; until rule packs are loaded, a setting rather than a guess in code. */
+  token: z.string().max(4096).optional(),
+  /** Identifier system for adapters that do not name one (e.g. the 身份证号 OID). */
+  identifierSystem: z.string().min(1).max(256).optional(),
+  /** Days to look back for prior results. */
   lookbackDays: z.number().int().positive().max(3650).default(90),
+  activePacks: z.array(PackSource).max(10).default([{ kind: 'bundled', id: 'demo' }]),
+  /** 本院: the institution code (in the packs' institution list) whose physicians use this browser. */
+  receivingInstitution: z.string().trim().min(1).max(64).default('zj-rmyy'),
+  /** 接诊医师 and 科室 when the EMR page does not show them. */
+  physician: z.string().trim().min(1).max(64).optional(),
+  department: z.string().trim().min(1).max(64).optional(),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** Site adapters added by the hospital; tried before the bundled demo adapters. */
+  adapters: SiteAdapterList.default([]),
 });
 export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+export type SettingsKey = keyof Settings;
 
-const KEY = 'settings';
+export const SETTINGS_KEYS = Object.keys(Settings.shape) as SettingsKey[];
 
-/** Reads settings, falling back to defaults for anything missing or malformed (never overwriting what is stored). */
+/** storage.local key of the locally edited settings object. Managed policy keys sit at the top level of storage.managed. */
+export const SETTINGS_STORAGE_KEY = 'settings';
+
+export interface SettingsProblem {
+  source: 'local' | 'managed';
+  /** JSON path, e.g. adapters[0].urlPatterns[1]. */
+  path: string;
+  message: string;
+}
+
+export interface SettingsReport {
+  settings: Settings;
+  /** Keys set by policy: shown read-only in the options page. */
+  managedKeys: SettingsKey[];
+  /** Stored values that were ignored; they stay stored until someone saves over them. */
+  problems: SettingsProblem[];
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+async function readLocal(): Promise<Record<string, unknown>> {
+  return asRecord((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+async function readManaged(): Promise<Record<string, unknown>> {
+  try {
+    // Absent policy reads as {}; browsers without managed storage (or its schema) throw.
+    return asRecord(await browser.storage.managed.get(null));
+  } catch {
+    return {};
+  }
+}
+
+function pathOf(key: string, path: ReadonlyArray<PropertyKey>): string {
+  return [key, ...path].map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/** Merges managed over local over defaults, key by key; never throws on stored data. */
+export async function readSettings(): Promise<SettingsReport> {
+  const [local, managed] = await Promise.all([readLocal(), readManaged()]);
+  const merged: Record<string, unknown> = {};
+  const managedKeys: SettingsKey[] = [];
+  const problems: SettingsProblem[] = [];
+  for (const key of SETTINGS_KEYS) {
+    for (const [source, layer] of [['managed', managed], ['local', local]] as const) {
+      if (layer[key] === undefined) continue;
+      const parsed = Settings.shape[key].safeParse(layer[key]);
+      if (parsed.success) {
+        merged[key] = parsed.data;
+        if (source === 'managed') managedKeys.push(key);
+        break;
+      }
+      for (const issue of parsed.error.issues) problems.push({ source, path: pathOf(key, issue.path), message: issue.message });
+    }
+  }
+  return { settings: Settings.parse(merged), managedKeys, problems };
+}
+
+/** The settings in effect: managed policy overrides local values, which override defaults. */
 export async function loadSettings(): Promise<Settings> {
-  const stored = (await browser.storage.local.get(KEY))[KEY];
-  const parsed = Settings.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : Settings.parse({});
+  return (await readSettings()).settings;
 }
 
-export async function saveSettings(settings: Settings): Promise<void> {
-  await browser.storage.local.set({ [KEY]: Settings.parse(settings) });
+export class SettingsError extends Error {
+  constructor(readonly problems: SettingsProblem[]) {
+    super(`invalid settings: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
 }
+
+/**
+ * Stores the given keys locally (validating each), leaving every other stored key as it was;
+ * a key given as undefined is cleared. Throws SettingsError without writing anything if any value
+ * is invalid. Local values under a managed key are stored but stay overridden by policy.
+ */
+export async function saveSettings(values: Partial<SettingsInput>): Promise<void> {
+  const problems: SettingsProblem[] = [];
+  const next = { ...(await readLocal()) };
+  for (const [key, value] of Object.entries(values)) {
+    if (!(SETTINGS_KEYS as string[]).includes(key)) continue;
+    if (value === undefined) {
+      delete next[key];
+      continue;
+    }
+    const parsed = Settings.shape[key as SettingsKey].safeParse(value);
+    if (parsed.success) next[key] = parsed.data;
+    else for (const issue of parsed.error.issues) problems.push({ source: 'local', path: pathOf(key, issue.path), message: issue.message });
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: next });
+}
+
+/** Calls back whenever local or managed settings change (the options page saving, a policy push). */
+export function onSettingsChanged(callback: () => void): () => void {
+  const listener = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'managed' || (area === 'local' && SETTINGS_STORAGE_KEY in changes)) callback();
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}
+
+export { loadActivePacks, storePackFile, type ActivePacks } from './rule-packs';

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { EncounterContext } from '../../shared/domain/encounter';
 import { createFhirSource } from '../../shared/results/fhir/fhir-source';
 import { HurenApp } from '../../shared/ui/HurenApp';
-import type { Settings } from './settings';
+import type { Settings } from '../settings/settings';
 import { watchTabContext } from './tab-context';
 
 export function SidebarApp({ tabId, settings }: { tabId: number; settings: Settings }) {

@@ -1,6 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import css from '../../shared/ui/panel/panel.css?inline';
-import { loadSettings } from './settings';
+import { loadSettings } from '../settings/settings';
 import { SidebarApp } from './SidebarApp';
 import { currentTabId } from './tab-context';
 

@@ -5,7 +5,7 @@ import { contextKey, MSG } from '../../../extension/messaging/protocol';
 
 const EXT = 'chrome-extension://test-extension-id/';
 const fromPage = { id: fakeBrowser.runtime.id, tab: { id: 7 } as never, url: 'http://127.0.0.1:8787/emr/' };
-const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 7 } as never, url: `${EXT}sidebar.html` };
+const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 7, url: 'http://127.0.0.1:8787/emr/' } as never, url: `${EXT}sidebar.html` };
 const context = {
   adapterId: 'demo-outpatient',
   patient: { identifier: { system: 'urn:oid:2.16.156.10011.1.4', value: '440802197003150017' }, name: '张伟' },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BUNDLED_ADAPTERS, ID_CARD_SYSTEM } from '../../../extension/content/adapters';
+import { BUNDLED_ADAPTERS, ID_CARD_SYSTEM } from '../../../extension/settings/bundled-adapters';
 import { adapterFor, readContext } from '../../../extension/content/site-adapter';
 
 const EMR_HTML = `

@@ -1,7 +1,7 @@
 import { Decision } from '../domain/decision';
 import { EXT } from '../domain/decision';
 import type { PatientIdentifier } from '../domain/encounter';
-import type { DecisionStore } from '../decisions/store';
+import { inDecisionOrder, type DecisionStore } from '../decisions/store';
 import { HurenDb, type DecisionRow } from './db';
 import { patientKey } from './results-cache';
 
@@ -32,9 +32,11 @@ export class DexieDecisionStore implements DecisionStore {
   async forPatient(patient: PatientIdentifier): Promise<Decision[]> {
     const rows = await this.db.decisions.where('patientKey').equals(await patientKey(patient)).sortBy('decidedAt');
     // Rows written by an older version are re-validated: one that no longer parses is left in place, not shown.
-    return rows.flatMap((r) => {
-      const parsed = Decision.safeParse(r.decision);
-      return parsed.success ? [parsed.data] : [];
-    });
+    return inDecisionOrder(
+      rows.flatMap((r) => {
+        const parsed = Decision.safeParse(r.decision);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    );
   }
 }

@@ -44,7 +44,7 @@ export function Panel({ context, services }: PanelProps) {
 function PatientResults({ context, services }: { context: EncounterContext; services: PanelServices }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const { results, shown, refreshing, model, progress } = usePatientData(context, services);
+  const { results, shown, refreshing, model, rulesError, progress } = usePatientData(context, services);
 
   const decide = useCallback(
     async (card: CardModel, choice: Choice): Promise<Decision> => {
@@ -128,6 +128,11 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         {refreshing && ` · ${t('refreshing')}`}
       </p>
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
+      {rulesError && (
+        <p className="hr-error" role="alert">
+          {t('rulesUnavailable')}
+        </p>
+      )}
       {model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}
       {model && model.counts.results > 0 && (
         <>

@@ -4,10 +4,10 @@ import type { EncounterContext } from '../../domain/encounter';
 import { latestByCard } from '../../decisions/store';
 import { sinceFor } from '../../results/since';
 import type { FetchProgress, ResultsFetch } from '../../results/source';
-import { evaluate, type RulePack } from '../../rules';
+import { evaluate, EvaluationError, type Evaluation, type RulePack } from '../../rules';
 import { patientKey } from './patient-key';
 import type { PanelServices } from './services';
-import { buildPanelModel } from './view-model';
+import { buildPanelModel, type PanelModel } from './view-model';
 
 /** The longest time limit in the active packs: how far back results are worth fetching. */
 export function maxLimitDays(packs: readonly RulePack[]): number {
@@ -52,9 +52,11 @@ export function usePatientData(context: EncounterContext, services: PanelService
     queryFn: () => services.decisions.forPatient(context.patient.identifier),
   });
 
-  const model = useMemo(() => {
-    if (!shown) return undefined;
-    const evaluation = evaluate({
+  const evaluated = useMemo((): { model?: PanelModel; rulesError?: string } => {
+    if (!shown) return {};
+    let evaluation: Evaluation;
+    try {
+      evaluation = evaluate({
       packs: services.packs,
       receivingInstitution: services.receivingInstitution,
       now: now(),
@@ -62,12 +64,17 @@ export function usePatientData(context: EncounterContext, services: PanelService
       results: shown.results,
       orders: context.orders,
     });
-    return buildPanelModel({ evaluation, results: shown.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) });
+    } catch (err) {
+      // No usable pack, or the receiving institution is in none: say so instead of guessing.
+      if (err instanceof EvaluationError) return { rulesError: err.message };
+      throw err;
+    }
+    return { model: buildPanelModel({ evaluation, results: shown.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) }) };
     // `now` is read when results, orders or decisions change, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shown, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
 
   /** What is on screen: the platform's answer, or the cache while it is being asked. */
   const refreshing = !results.data && !!shown;
-  return { results, shown, refreshing, decisions, model, progress };
+  return { results, shown, refreshing, decisions, ...evaluated, progress };
 }

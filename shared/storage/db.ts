@@ -1,6 +1,7 @@
 import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { Decision } from '../domain/decision';
 import type { ExternalResult } from '../domain/external-result';
+import type { AuditEvent } from '../audit/event';
 
 /**
  * Huren's IndexedDB database. Open it only in extension-origin documents (background service
@@ -67,10 +68,31 @@ export const SCHEMA_V3 = {
   decisions: 'uuid, card, patientKey, decidedAt, [state+nextAttemptAt]',
 } as const;
 
+export const SCHEMA_V4 = {
+  audit: 'id, at, kind',
+  auditSettings: 'key',
+} as const;
+
+/** One audit event (审计记录); `at` is epoch ms of event.at, for period queries and retention. */
+export interface AuditRow {
+  id: string;
+  at: number;
+  kind: AuditEvent['kind'];
+  event: AuditEvent;
+}
+
+/** Audit settings (retention days), kept beside the audit so the extension and the widget share one mechanism. */
+export interface AuditSettingRow {
+  key: string;
+  value: unknown;
+}
+
 export class HurenDb extends Dexie {
   fetches!: Table<CachedFetchRow, string>;
   results!: Table<CachedResultRow, [string, string]>;
   decisions!: Table<DecisionRow, string>;
+  audit!: Table<AuditRow, string>;
+  auditSettings!: Table<AuditSettingRow, string>;
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -86,5 +108,6 @@ export class HurenDb extends Dexie {
         });
       });
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4);
   }
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Bundle } from '@medplum/fhirtypes';
 import { DemoFhirServer } from '../fhir/fhir-server.ts';
 import type { Faults } from './faults.ts';
+import { FeedbackEndpoint } from './feedback.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PAGES = join(ROOT, 'demo/pages');
@@ -34,6 +35,8 @@ export interface DemoServer {
   fhirBase: string;
   fhir: DemoFhirServer;
   faults: Faults;
+  /** The hospital's CDS Hooks feedback endpoint, where the extension and widget send decisions. */
+  feedback: FeedbackEndpoint;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const fhir = new DemoFhirServer();
   for (const bundle of options.bundles ?? []) await fhir.load(bundle);
   const faults: Faults = {};
+  const feedback = new FeedbackEndpoint(() => faults.feedback);
   const host = options.host ?? '127.0.0.1';
   let origin = '';
 
@@ -57,8 +61,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
     if (path.startsWith('/fhir/R4/') || path === '/fhir/R4') return handleFhir(req, res, url);
+    if (feedback.handles(path)) return feedback.handle(req, res, path);
     if (path === '/_faults' && req.method === 'POST') {
-      Object.assign(faults, { failNext: undefined, delayMs: undefined, requireToken: undefined }, JSON.parse((await readBody(req)) || '{}'));
+      Object.assign(faults, { failNext: undefined, delayMs: undefined, requireToken: undefined, feedback: undefined }, JSON.parse((await readBody(req)) || '{}'));
       return send(res, 204, 'text/plain', '');
     }
     if (path === '/emr/api/patients') return sendJson(res, 200, options.emrPatients ?? []);
@@ -98,6 +103,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     fhirBase: `${origin}/fhir/R4`,
     fhir,
     faults,
+    feedback,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

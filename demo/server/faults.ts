@@ -1,3 +1,5 @@
+import type { FeedbackFaults } from './feedback.ts';
+
 /**
  * Fault injection for tests of the demo platform: make the next requests fail, stall or
  * demand a token. Set through `POST /_faults` on the demo server or directly in-process.
@@ -9,4 +11,6 @@ export interface Faults {
   delayMs?: number;
   /** Require `Authorization: Bearer <token>` on FHIR requests. */
   requireToken?: string;
+  /** Faults of the decisions (CDS Hooks feedback) endpoint; see feedback.ts. */
+  feedback?: FeedbackFaults;
 }

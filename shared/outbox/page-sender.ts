@@ -1,0 +1,59 @@
+import type { DecisionStore } from '../decisions/store';
+import { drainOutbox, type DrainOptions } from './drain';
+
+/** How often a page sender looks for due decisions while the page is open. */
+export const PAGE_INTERVAL_MS = 30_000;
+
+interface Sender {
+  kick(): void;
+}
+
+const senders = new Map<string, Sender>();
+
+/**
+ * The outbox sender of a page with no background (the widget in the host EMR): drains on a timer,
+ * when the browser comes back online, and when kicked after a save. One per database and
+ * endpoint for the page's lifetime, however often the widget is re-mounted; other tabs of the
+ * same origin run their own and the sender lock keeps them from sending the same batch.
+ * Decisions left when the page closes are sent by the next page that opens the widget.
+ */
+export function pageSender(options: Omit<DrainOptions, 'now' | 'random'> & { intervalMs?: number }): Sender {
+  const key = `${options.db.name}|${options.endpoint}`;
+  const existing = senders.get(key);
+  if (existing) return existing;
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await drainOutbox(options).catch(() => undefined);
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  const sender = { kick: () => void run() };
+  senders.set(key, sender);
+  setInterval(sender.kick, options.intervalMs ?? PAGE_INTERVAL_MS);
+  globalThis.addEventListener?.('online', sender.kick);
+  sender.kick();
+  return sender;
+}
+
+/** A store that asks the sender to try right after each durable save. */
+export function kickAfterSave(store: DecisionStore, kick: () => void): DecisionStore {
+  return {
+    save: async (decision) => {
+      await store.save(decision);
+      kick();
+    },
+    forPatient: (patient) => store.forPatient(patient),
+  };
+}
+

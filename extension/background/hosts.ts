@@ -10,7 +10,7 @@ import { fromExtensionPage, messageType, type MessageHandler } from './senders';
  */
 export const RUNTIME_SCRIPT_ID = 'huren-emr';
 /** The bundle WXT builds from entrypoints/emr.content.ts. */
-export const CONTENT_SCRIPT_FILE = 'content-scripts/emr.js';
+export const CONTENT_SCRIPT_FILE = '/content-scripts/emr.js' as const;
 
 /** Match patterns the manifest grants anyway (the demo hosts). */
 function declaredHosts(): string[] {

@@ -1,67 +1,171 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { loadSettings, saveSettings, Settings } from '../settings/settings';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { parseAdaptersText } from '../settings/site-adapter-schema';
+import { readSettings, saveSettings, SettingsError, type PackSource, type SettingsInput, type SettingsKey, type SettingsReport } from '../settings/settings';
+import { AdaptersField } from './AdaptersField';
+import { HostsSection } from './HostsSection';
+import { PacksField } from './PacksField';
+import { strings } from './strings';
+import './options.css';
 
-/** Settings hospital IT sets once: the results platform and the language. */
+type TextKey = 'fhirBaseUrl' | 'token' | 'identifierSystem' | 'lookbackDays' | 'receivingInstitution' | 'physician' | 'department' | 'locale';
+
+interface Form {
+  text: Record<TextKey, string>;
+  packs: PackSource[];
+  adapters: string;
+}
+
+function formFrom(report: SettingsReport): Form {
+  const s = report.settings;
+  return {
+    text: {
+      fhirBaseUrl: s.fhirBaseUrl,
+      token: s.token ?? '',
+      identifierSystem: s.identifierSystem ?? '',
+      lookbackDays: String(s.lookbackDays),
+      receivingInstitution: s.receivingInstitution,
+      physician: s.physician ?? '',
+      department: s.department ?? '',
+      locale: s.locale,
+    },
+    packs: s.activePacks,
+    adapters: s.adapters.length > 0 ? JSON.stringify(s.adapters, null, 2) : '[]',
+  };
+}
+
+type Status = { ok: true } | { ok: false; problems: { path: string; message: string }[] };
+
+/**
+ * Settings hospital IT sets once: the platform, the rule packs, this hospital, the site adapters
+ * and the EMR sites. Values pushed by Chrome/Edge policy are shown read-only.
+ */
 export function OptionsApp() {
-  const [settings, setSettings] = useState<Settings>();
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [report, setReport] = useState<SettingsReport>();
+  const [form, setForm] = useState<Form>();
+  const [status, setStatus] = useState<Status>();
 
-  useEffect(() => {
-    void loadSettings().then(setSettings);
-  }, []);
-  if (!settings) return null;
+  const reload = () =>
+    void readSettings().then((r) => {
+      setReport(r);
+      setForm(formFrom(r));
+    });
+  useEffect(reload, []);
+  if (!report || !form) return null;
+
+  const t = strings(form.text.locale);
+  const managed = (key: SettingsKey) => report.managedKeys.includes(key);
+  const setText = (key: TextKey, value: string) => setForm({ ...form, text: { ...form.text, [key]: value } });
+
+  const field = (key: TextKey, type: string, extra: { required?: boolean; min?: number; max?: number; autoComplete?: string } = {}): ReactNode => (
+    <div>
+      <label htmlFor={key}>
+        {t[key]}
+        {managed(key) && <span className="managed">{t.managed}</span>}
+      </label>
+      <input id={key} name={key} type={type} value={form.text[key]} disabled={managed(key)} onChange={(e) => setText(key, e.target.value)} {...extra} />
+    </div>
+  );
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const parsed = Settings.safeParse({
-      fhirBaseUrl: String(form.get('fhirBaseUrl') ?? '').trim(),
-      token: String(form.get('token') ?? '') || undefined,
-      lookbackDays: Number(form.get('lookbackDays')),
-      locale: form.get('locale'),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      setMessage({ ok: false, text: `未保存：${issue.path.join('.')} ${issue.message}` });
-      return;
+    const adapters = parseAdaptersText(form.adapters.trim() || '[]');
+    if (!adapters.ok) return setStatus({ ok: false, problems: adapters.problems.map((p) => ({ ...p, path: `adapters${p.path === '(root)' ? '' : p.path.startsWith('[') ? p.path : `.${p.path}`}` })) });
+    const optional = (v: string) => v.trim() || undefined;
+    const values: Partial<SettingsInput> = {
+      fhirBaseUrl: form.text.fhirBaseUrl.trim(),
+      token: optional(form.text.token),
+      identifierSystem: optional(form.text.identifierSystem),
+      lookbackDays: Number(form.text.lookbackDays),
+      receivingInstitution: form.text.receivingInstitution.trim(),
+      physician: optional(form.text.physician),
+      department: optional(form.text.department),
+      locale: form.text.locale as 'zh-CN' | 'en',
+      activePacks: form.packs,
+      adapters: adapters.adapters,
+    };
+    for (const key of report.managedKeys) delete values[key];
+    try {
+      await saveSettings(values);
+      setStatus({ ok: true });
+      reload();
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      setStatus({ ok: false, problems: err.problems });
     }
-    await saveSettings(parsed.data);
-    setSettings(parsed.data);
-    setMessage({ ok: true, text: '已保存' });
   };
 
   return (
-    <main style={{ font: '14px/1.6 system-ui, "Microsoft YaHei", sans-serif', maxWidth: 640, margin: '24px auto' }}>
-      <h1 style={{ fontSize: 20 }}>互认助手 · 设置</h1>
-      <form onSubmit={(e) => void onSubmit(e)} style={{ display: 'grid', gap: 12 }}>
-        <label>
-          互认平台 FHIR R4 地址
-          <input name="fhirBaseUrl" type="url" required defaultValue={settings.fhirBaseUrl} style={{ display: 'block', width: '100%' }} />
-        </label>
-        <label>
-          访问令牌（可选）
-          <input name="token" type="password" autoComplete="off" defaultValue={settings.token ?? ''} style={{ display: 'block', width: '100%' }} />
-        </label>
-        <label>
-          查询范围（天）
-          <input name="lookbackDays" type="number" min={1} max={3650} defaultValue={settings.lookbackDays} style={{ display: 'block' }} />
-        </label>
-        <label>
-          界面语言 Language
-          <select name="locale" defaultValue={settings.locale} style={{ display: 'block' }}>
+    <main lang={form.text.locale}>
+      <h1>{t.title}</h1>
+      {report.problems.length > 0 && (
+        <div role="alert" className="bad">
+          <p>{t.storedProblems}</p>
+          <ul className="problems">
+            {report.problems.map((p, i) => (
+              <li key={i}>
+                <code>{p.path}</code> {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={t.title}>
+        <section aria-labelledby="platform-h">
+          <h2 id="platform-h">{t.platform}</h2>
+          {field('fhirBaseUrl', 'url', { required: true })}
+          {field('token', 'password', { autoComplete: 'off' })}
+          {field('identifierSystem', 'text')}
+          {field('lookbackDays', 'number', { min: 1, max: 3650 })}
+        </section>
+        <section aria-labelledby="institution-h">
+          <h2 id="institution-h">{t.institution}</h2>
+          {field('receivingInstitution', 'text', { required: true })}
+          {field('physician', 'text')}
+          {field('department', 'text')}
+        </section>
+        <section aria-labelledby="packs-h">
+          <h2 id="packs-h">
+            {t.packs}
+            {managed('activePacks') && <span className="managed">{t.managed}</span>}
+          </h2>
+          <PacksField packs={form.packs} onChange={(packs) => setForm({ ...form, packs })} disabled={managed('activePacks')} t={t} />
+        </section>
+        <section aria-labelledby="adapters-h">
+          <h2 id="adapters-h">
+            {t.adapters}
+            {managed('adapters') && <span className="managed">{t.managed}</span>}
+          </h2>
+          <AdaptersField text={form.adapters} onChange={(adapters) => setForm({ ...form, adapters })} disabled={managed('adapters')} t={t} />
+        </section>
+        <section aria-labelledby="locale-h">
+          <h2 id="locale-h">
+            <label htmlFor="locale">{t.locale}</label>
+          </h2>
+          <select id="locale" name="locale" value={form.text.locale} disabled={managed('locale')} onChange={(e) => setText('locale', e.target.value)}>
             <option value="zh-CN">简体中文</option>
             <option value="en">English</option>
           </select>
-        </label>
-        <div>
-          <button type="submit">保存</button>
-          {message && (
-            <span role="status" style={{ marginLeft: 12, color: message.ok ? '#1a7f37' : '#b42318' }}>
-              {message.text}
-            </span>
-          )}
+        </section>
+        <div className="actions">
+          <button type="submit">{t.save}</button>
+          <div role="status" aria-live="polite">
+            {status?.ok && <span className="ok">✓ {t.saved}</span>}
+          </div>
         </div>
+        {status && !status.ok && (
+          <div role="alert" className="bad" data-testid="save-problems">
+            <p>{t.notSaved}</p>
+            <ul className="problems">
+              {status.problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.path}</code> {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </form>
+      <HostsSection t={t} />
     </main>
   );
 }

@@ -17,7 +17,7 @@ export default defineConfig({
     name: 'Huren 互认助手',
     description: '检查检验结果互认提醒：在电子病历中提示可互认的外院检查检验结果',
     default_locale: undefined,
-    permissions: ['storage', 'scripting'],
+    permissions: ['storage', 'scripting', 'alarms'],
     host_permissions: DEMO_HOSTS,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     web_accessible_resources: [

@@ -3,10 +3,11 @@ import { handleAdapterMessage } from './adapter-lookup';
 import { forgetTab, handleMessage as handleContextMessage } from './context-store';
 import { handleHostsMessage, registerHostSync } from './hosts';
 import type { MessageHandler } from './senders';
+import { handleSyncMessage, registerSync } from './sync';
 import { handleTabBridgeMessage } from './tab-bridge';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
-const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage];
+const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage];
 
 /**
  * Registers every listener synchronously at start-up: an MV3 service worker is woken by an
@@ -24,4 +25,5 @@ export function startBackground(): void {
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
   registerHostSync();
+  registerSync();
 }

@@ -33,6 +33,8 @@ export const Settings = z.object({
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   /** Site adapters added by the hospital; tried before the bundled demo adapters. */
   adapters: SiteAdapterList.default([]),
+  /** Base URL of the hospital's CDS service that receives decisions: POST {feedbackEndpoint}/feedback. Unset: decisions wait here. */
+  feedbackEndpoint: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

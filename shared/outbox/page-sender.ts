@@ -21,29 +21,37 @@ export function pageSender(options: Omit<DrainOptions, 'now' | 'random'> & { int
   const key = `${options.db.name}|${options.endpoint}`;
   const existing = senders.get(key);
   if (existing) return existing;
-  let running = false;
-  let again = false;
-  const run = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        await drainOutbox(options).catch(() => undefined);
-      } while (again);
-    } finally {
-      running = false;
-    }
-  };
+  const run = coalescing(() => drainOutbox(options).then(() => undefined, () => undefined));
   const sender = { kick: () => void run() };
   senders.set(key, sender);
   setInterval(sender.kick, options.intervalMs ?? PAGE_INTERVAL_MS);
   globalThis.addEventListener?.('online', sender.kick);
   sender.kick();
   return sender;
+}
+
+/**
+ * Wraps a drain so that calls while it runs do not start a second one but one more pass after it:
+ * a decision saved just as a drain finished is not left for the next timer.
+ */
+export function coalescing(task: () => Promise<void>): () => Promise<void> {
+  let current: Promise<void> | null = null;
+  let again = false;
+  const loop = async () => {
+    try {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    } finally {
+      current = null;
+    }
+  };
+  return () => {
+    if (current) again = true;
+    else current = loop();
+    return current;
+  };
 }
 
 /** A store that asks the sender to try right after each durable save. */

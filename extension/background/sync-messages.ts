@@ -1,0 +1,31 @@
+import { browser } from 'wxt/browser';
+import { dexieOutbox, type OutboxService } from '../../shared/outbox/status';
+import type { HurenDb } from '../../shared/storage/db';
+
+/**
+ * Extension page → background: "a decision was just stored, send now". No payload: the
+ * background reads the outbox itself. Reply: SyncReply (after the drain, so the worker stays up).
+ */
+export const OUTBOX_KICK = 'huren/outbox-kick' as const;
+
+export interface OutboxKickMessage {
+  type: typeof OUTBOX_KICK;
+}
+
+export interface SyncReply {
+  ok: boolean;
+  sent?: number;
+  failed?: number;
+  /** No feedbackEndpoint is configured: decisions stay stored here. */
+  unconfigured?: boolean;
+}
+
+/** Wakes the background's sender; never throws (the alarm sends later anyway). */
+export function kickOutbox(): void {
+  browser.runtime.sendMessage({ type: OUTBOX_KICK } satisfies OutboxKickMessage).catch(() => undefined);
+}
+
+/** PanelServices.outbox for an extension page: status from the shared database, sending by the background. */
+export function extensionOutbox(db: HurenDb): OutboxService {
+  return dexieOutbox(db, kickOutbox);
+}

@@ -47,6 +47,12 @@ describe('background context store', () => {
     await expect(handleMessage({ type: MSG.whoami }, fromPage)).resolves.toBeNull();
   });
 
+  test('physician and department from the options page fill in what the page does not show', async () => {
+    await fakeBrowser.storage.local.set({ settings: { physician: '王芳', department: '呼吸内科' } });
+    await handleMessage({ type: MSG.context, context: { ...context, user: { department: '心血管内科' } } }, fromPage);
+    expect((await stored(7))?.context?.user).toEqual({ physician: '王芳', department: '心血管内科' });
+  });
+
   test('unknown messages are left for other listeners', () => {
     expect(handleMessage({ type: 'something-else' }, fromPage)).toBeUndefined();
     expect(handleMessage(null, fromPage)).toBeUndefined();

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { DexieAuditLog } from '../../shared/audit/dexie-audit-log';
 import { CachedResultsSource } from '../../shared/results/cached-source';
 import { createFhirSource } from '../../shared/results/fhir/fhir-source';
 import { DexieDecisionStore } from '../../shared/storage/decision-store';
@@ -32,6 +33,8 @@ export function sidebarServices(settings: Settings, packs: readonly RulePack[], 
     packs,
     receivingInstitution: settings.receivingInstitution,
     decisions: new DexieDecisionStore(db),
+    // 审计: extension-origin IndexedDB; old events purged on the first record (retention in the stats page).
+    audit: new DexieAuditLog(db),
     ...(noteAvailable ? { insertIntoNote } : {}),
   };
 }

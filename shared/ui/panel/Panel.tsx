@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { usePanelAudit } from '../../audit/use-panel-audit';
 import type { Decision, DecisionContext } from '../../domain/decision';
 import type { EncounterContext } from '../../domain/encounter';
 import { citationText } from '../../decisions/citation';
@@ -7,6 +8,7 @@ import { makeDecision, type Choice } from '../../decisions/make-decision';
 import { retestNotice } from '../../decisions/patient-notice';
 import { SourceError } from '../../results/source';
 import { useT } from '../i18n/I18nProvider';
+import { TrendDialog } from '../trend/TrendDialog';
 import { OtherResults } from './OtherResults';
 import { patientKey } from './patient-key';
 import { PatientHeader } from './PatientHeader';
@@ -45,6 +47,8 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
   const t = useT();
   const queryClient = useQueryClient();
   const { results, shown, refreshing, model, rulesError, progress } = usePatientData(context, services);
+  const audit = usePanelAudit(context, services, shown, model?.cards);
+  const [trendCard, setTrendCard] = useState<CardModel | null>(null);
 
   const decide = useCallback(
     async (card: CardModel, choice: Choice): Promise<Decision> => {
@@ -64,14 +68,20 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
       await services.decisions.save(decision);
       queryClient.setQueryData<Decision[]>(decisionsKey(context), (prev = []) => [...prev, decision]);
       services.onDecision?.(decision);
+      audit.decided(card, decision);
       return decision;
     },
-    [context, services, queryClient],
+    [context, services, queryClient, audit],
   );
 
   const actionsFor = useMemo(() => {
     const base = {
       decide,
+      openTrend: (card: CardModel) => {
+        setTrendCard(card);
+        audit.opened('trend', card);
+      },
+      opened: (card: CardModel, target: 'images') => audit.opened(target, card),
       insertIntoNote: services.insertIntoNote,
       citation: (card: CardModel) =>
         citationText({ itemName: card.item.name, date: card.verdict.clockDate, issuerName: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '', results: card.results, mark: card.verdict.mark }),
@@ -95,7 +105,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
       },
     };
     return (card: CardModel): CardActions => ({ ...base, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
-  }, [decide, services, context]);
+  }, [decide, services, context, audit]);
 
   if (results.isPending && !shown) {
     return (
@@ -141,8 +151,14 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
           {model.cards.map((card) => (
             <ResultCard key={card.card} card={card} actions={actionsFor(card)} />
           ))}
-          <OtherResults others={model.others} />
+          {/* A click on the summary that opens the list counts as usage (调阅). */}
+          <div onClickCapture={(e) => (e.target as Element).closest?.('summary') && !(e.target as Element).closest('details')?.open && audit.opened('others')}>
+            <OtherResults others={model.others} />
+          </div>
         </>
+      )}
+      {trendCard && services.packs.some((p) => p.meta.id === trendCard.packId) && (
+        <TrendDialog card={trendCard} results={shown.results} pack={services.packs.find((p) => p.meta.id === trendCard.packId)!} onClose={() => setTrendCard(null)} />
       )}
     </div>
   );

@@ -15,6 +15,10 @@ export interface CardActions {
   citation: (card: CardModel) => string;
   insertIntoNote?: (text: string) => Promise<boolean>;
   printNotice: (card: CardModel, decision: Decision) => void;
+  /** 趋势: opens the trend of a lab card's item. */
+  openTrend?: (card: CardModel) => void;
+  /** Told when the physician opens the images link (audit). */
+  opened?: (card: CardModel, target: 'images') => void;
 }
 
 /** One "可互认" card: the prior result on the card, recognize in one click, re-test with a reason. */
@@ -65,7 +69,17 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
       <p className="hr-days">
         {verdict.daysLeft === 0 ? t('lastDay', { day: verdict.lastValidDay ?? '' }) : t('daysLeft', { days: verdict.daysLeft ?? 0, day: verdict.lastValidDay ?? '' })}
       </p>
-      <ResultRows results={card.results} />
+      {/* Opening the images (云胶片) is audited; the link itself stays a plain link. */}
+      <div onClickCapture={(e) => (e.target as Element).closest?.('a.hr-images') && actions.opened?.(card, 'images')}>
+        <ResultRows results={card.results} />
+      </div>
+      {card.item.category === 'lab' && actions.openTrend && (
+        <p className="hr-card-tools">
+          <button type="button" onClick={() => actions.openTrend!(card)}>
+            {t('trend')}
+          </button>
+        </p>
+      )}
       <p className="hr-card-summary">{summary}</p>
 
       {decided ? (

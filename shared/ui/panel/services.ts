@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../audit/event';
 import type { Decision } from '../../domain/decision';
 import type { RulePack } from '../../rules';
 import type { DecisionStore } from '../../decisions/store';
@@ -19,5 +20,7 @@ export interface PanelServices {
   insertIntoNote?: (text: string) => Promise<boolean>;
   /** Told after a decision is durable (the widget passes it to the host's onDecision). */
   onDecision?: (decision: Decision) => void;
+  /** 审计: who viewed whose results, what was shown, opened and decided (fire-and-forget). */
+  audit?: AuditLog;
   now?: () => Date;
 }

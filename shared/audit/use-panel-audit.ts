@@ -1,0 +1,67 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { EXT, type Decision } from '../domain/decision';
+import type { EncounterContext } from '../domain/encounter';
+import type { PanelServices } from '../ui/panel/services';
+import { recordAudit, type OpenedTarget } from './event';
+
+interface CardLike {
+  card: string;
+  trigger: 'patient-view' | 'order-select';
+  item: { id: string | null; name: string; category: 'lab' | 'imaging' };
+}
+
+export interface PanelAuditor {
+  opened(target: OpenedTarget, card?: CardLike): void;
+  decided(card: CardLike, decision: Decision): void;
+}
+
+const itemOf = (c: CardLike) => ({ id: c.item.id, name: c.item.name, category: c.item.category });
+
+/**
+ * The panel's audit calls for one patient view (the panel remounts per patient): `viewed` once
+ * when results are shown, `prompted` once per card, and an auditor for what the physician opens
+ * and decides. All fire-and-forget: the physician never waits for the audit.
+ */
+export function usePanelAudit(
+  context: EncounterContext,
+  services: PanelServices,
+  shown: { patientFound: boolean; results: readonly unknown[] } | undefined,
+  cards: readonly CardLike[] | undefined,
+): PanelAuditor {
+  const log = services.audit;
+  const who = useMemo(() => ({ actor: { ...context.user }, patient: context.patient.identifier }), [context.user, context.patient.identifier]);
+  const viewed = useRef(false);
+  const prompted = useRef(new Set<string>());
+
+  useEffect(() => {
+    if (viewed.current || !shown?.patientFound) return;
+    viewed.current = true;
+    recordAudit(log, { kind: 'viewed', ...who, resultCount: shown.results.length });
+  }, [log, who, shown]);
+
+  useEffect(() => {
+    for (const c of cards ?? []) {
+      if (prompted.current.has(c.card)) continue;
+      prompted.current.add(c.card);
+      recordAudit(log, { kind: 'prompted', ...who, card: c.card, item: itemOf(c), trigger: c.trigger });
+    }
+  }, [log, who, cards]);
+
+  return useMemo(
+    () => ({
+      opened: (target, card) => recordAudit(log, { kind: 'opened', ...who, target, ...(card ? { card: card.card, item: itemOf(card) } : {}) }),
+      decided: (card, d) =>
+        recordAudit(log, {
+          kind: 'decided',
+          ...who,
+          card: card.card,
+          decision: d.uuid,
+          outcome: d.outcome,
+          item: itemOf(card),
+          ...(d.extension[EXT].revises ? { revises: d.extension[EXT].revises } : {}),
+          ...(d.overrideReason ? { reason: d.overrideReason.reason.code } : {}),
+        }),
+    }),
+    [log, who],
+  );
+}

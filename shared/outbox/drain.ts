@@ -49,7 +49,8 @@ interface Answer {
  * Before a batch goes out it is claimed (attempts + 1, nextAttemptAt = the request's lease), so a
  * sender stopped mid-request leaves rows that become due again once the lease ends, and a second
  * sender cannot pick up a batch in flight. The first failure (5xx, 429, 408, timeout, network)
- * ends the drain and backs that batch off; a success means the endpoint is up again, so rows
+ * ends the drain and backs that batch off, and the rows due before its next attempt wait for it
+ * (the next attempt is a probe of the endpoint); a success means the endpoint is up again, so rows
  * still in ordinary backoff go in the same drain. Nothing is ever deleted.
  */
 export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
@@ -142,11 +143,24 @@ async function drainLocked(options: DrainOptions): Promise<DrainResult> {
     const rest = claimed.filter((r) => !settled.has(r.uuid));
     const at = now();
     const retryAfter = failure?.retryAfter ?? null;
-    await markFailed(rest, failure?.error ?? 'failed', (r) => nextAttemptAt(at, r.attempts, random, retryAfter));
+    const times = new Map(rest.map((r) => [r.uuid, nextAttemptAt(at, r.attempts, random, retryAfter)]));
+    await markFailed(rest, failure?.error ?? 'failed', (r) => times.get(r.uuid)!);
+    await deferDue(db, Math.min(...times.values()));
     result.failed += rest.length;
     break;
   }
   return result;
+}
+
+/**
+ * The endpoint is failing, not the rows: every other pending row due before the next probe waits
+ * for it too (attempts unchanged), so an outage costs one request per backoff step, not one per batch.
+ */
+async function deferDue(db: HurenDb, probeAt: number): Promise<void> {
+  await db.decisions
+    .where('[state+nextAttemptAt]')
+    .between(['pending', Dexie.minKey], ['pending', probeAt], true, false)
+    .modify({ nextAttemptAt: probeAt });
 }
 
 /** Takes up to `limit` rows due by `horizon` and leases them until `leaseUntil`, in one transaction. */

@@ -4,7 +4,7 @@
  */
 
 /** First retry waits up to this long; each further attempt doubles the ceiling. */
-export const BASE_DELAY_MS = 5_000;
+export const BASE_DELAY_MS = 2_000;
 /** Ceiling of the exponential backoff: an endpoint that is down for hours is tried every ≤ 10 min. */
 export const MAX_DELAY_MS = 10 * 60_000;
 /** A Retry-After beyond this is not believed (a misconfigured proxy must not park decisions for days). */

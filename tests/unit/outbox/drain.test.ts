@@ -66,7 +66,11 @@ describe('failures keep decisions pending', () => {
     expect(failed).toHaveLength(50);
     for (const r of failed) expect(r).toMatchObject({ state: 'pending', nextAttemptAt: t0 + BASE_DELAY_MS / 2, lastError: expect.stringMatching(/^HTTP 500/) });
     expect(await readOutboxStatus(db)).toMatchObject({ pending: 80, lastError: expect.stringMatching(/^HTTP 500/), lastErrorAt: t0 });
-    expect(result.nextDueAt).toBe(0);
+    // The other 30 were not tried: they wait for the next probe of the endpoint, attempts unchanged.
+    const waiting = (await rows(db)).filter((r) => r.attempts === 0);
+    expect(waiting).toHaveLength(30);
+    for (const r of waiting) expect(r.nextAttemptAt).toBe(t0 + BASE_DELAY_MS / 2);
+    expect(result.nextDueAt).toBe(t0 + BASE_DELAY_MS / 2);
   });
 
   test('backoff doubles per attempt up to the cap and rows are not retried before they are due', async () => {

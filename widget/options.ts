@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Decision } from '../shared/domain/decision';
 import { EncounterContext } from '../shared/domain/encounter';
 
 /** What the host EMR configures: the platform to read from, the rules, and how the panel speaks. */
@@ -21,11 +22,18 @@ export const MountOptions = z.object({
   config: WidgetConfig,
 });
 
-/** Options of `mount()`; `onDecision` receives each decision once it is stored. */
+/** Options of `mount()` and `<huren-panel>.options`. */
 export interface WidgetOptions {
+  /** The open patient, the orders being placed and the physician; `null` when no patient is open. */
   context?: z.input<typeof EncounterContext> | null;
   config: WidgetConfig;
-  onDecision?: (decision: unknown) => void;
+  /** Receives each decision once it is stored (a CDS Hooks 2.0 feedback entry). */
+  onDecision?: (decision: Decision) => void;
+  /**
+   * Puts a citation into the host's note, on the physician's click; resolve `false` when it could
+   * not. The panel offers 插入病历 only when this is given.
+   */
+  onInsertNote?: (text: string) => boolean | Promise<boolean>;
 }
 
 /** Names the first thing wrong with what the host passed, e.g. "context.patient.identifier.value: …". */

@@ -22,7 +22,8 @@ export function resolvePacks(specs: readonly (string | Record<string, unknown>)[
   });
 }
 
-export function widgetServices(config: z.output<typeof import('./options').WidgetConfig>, onDecision?: (d: Decision) => void): PanelServices {
+/** The parts of the panel's services that depend on the configuration only (callbacks are added by mount). */
+export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision?: (d: Decision) => void): PanelServices {
   const db = new HurenDb(WIDGET_DB);
   return {
     source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new ResultsCache({ db })),

@@ -1,16 +1,67 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const root = resolve(import.meta.dirname, '..');
+const outDir = resolve(root, 'dist/widget');
+
+/**
+ * huren-frame-host.js, the iframe mode's host script, as its own IIFE: Rollup builds one IIFE per
+ * run, so it is a second build after the widget's, into the same folder.
+ */
+function frameHostBuild(): Plugin {
+  return {
+    name: 'huren-frame-host',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        root,
+        configFile: false,
+        logLevel: 'warn',
+        plugins: [zodWithoutJsonSchema()],
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+        build: {
+          outDir,
+          emptyOutDir: false,
+          sourcemap: true,
+          lib: { entry: resolve(root, 'widget/frame-host.ts'), name: 'HurenFrameHost', formats: ['iife'], fileName: () => 'huren-frame-host.js' },
+        },
+      });
+    },
+  };
+}
+
+/**
+ * Zod's classic schemas import its JSON Schema generator (≈ 6 KB gzip) for `.toJSONSchema()`, which
+ * the widget never calls; the budget is 150 KB gzip with React. Each export of those two modules
+ * becomes a function that throws, generated from the real module so a zod update cannot miss one.
+ */
+function zodWithoutJsonSchema(): Plugin {
+  const stubbed = /[\\/]zod[\\/]v4[\\/]core[\\/](json-schema-processors|to-json-schema)\.js$/;
+  return {
+    name: 'huren-zod-without-json-schema',
+    apply: 'build',
+    load(id) {
+      if (!stubbed.test(id)) return null;
+      const source = readFileSync(id, 'utf8');
+      const names = [
+        ...[...source.matchAll(/^export (?:async )?(?:function\*?|const|class|let) (\w+)/gm)].map((m) => m[1]!),
+        ...[...source.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((part) => part.trim().split(/\s+as\s+/).pop()!)),
+      ];
+      const body = names.map((n) => (n === 'aggregateChecks' ? `export const ${n} = () => ({});` : `export const ${n} = unavailable;`));
+      return `function unavailable() { throw new Error('huren widget: JSON Schema generation is not in this build'); }\n${body.join('\n')}\n`;
+    },
+  };
+}
 
 /** Library build of the widget: ESM for bundlers, IIFE (`window.HurenWidget`) for a plain <script>. */
 export default defineConfig({
   root,
-  plugins: [react()],
+  plugins: [react(), zodWithoutJsonSchema(), frameHostBuild()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
-    outDir: resolve(root, 'dist/widget'),
+    outDir,
     emptyOutDir: true,
     sourcemap: true,
     lib: {

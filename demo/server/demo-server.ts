@@ -70,9 +70,22 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (path === '/') return serveFile(res, join(PAGES, 'index.html'));
     if (path === '/emr/' || path === '/emr') return serveFile(res, join(PAGES, 'emr.html'));
     if (path === '/inhouse/' || path === '/inhouse') return serveFile(res, join(PAGES, 'inhouse.html'));
+    if (path === '/inhouse-frame/' || path === '/inhouse-frame') return serveFile(res, join(PAGES, 'inhouse-frame.html'));
+    if (path === '/huren-frame/') return serveHurenFrame(res);
     if (path.startsWith('/assets/')) return serveUnder(res, join(PAGES, 'assets'), path.slice('/assets/'.length));
     if (path.startsWith('/widget/')) return serveUnder(res, WIDGET_DIST, path.slice('/widget/'.length));
     send(res, 404, 'text/plain; charset=utf-8', 'not found');
+  }
+
+  /**
+   * The widget's iframe-mode page, as a Huren deployment serves it: the allowed host origins come
+   * from the server (here: this server under its loopback names), in the page and as frame-ancestors.
+   */
+  async function serveHurenFrame(res: ServerResponse): Promise<void> {
+    const port = new URL(origin).port;
+    const allowed = [...new Set([origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`])].join(' ');
+    const html = (await readFile(join(PAGES, 'widget-frame.html'), 'utf8')).replace('%HUREN_ALLOWED_ORIGINS%', allowed);
+    send(res, 200, TYPES['.html']!, html, { 'cache-control': 'no-store', 'content-security-policy': `frame-ancestors ${allowed}` });
   }
 
   async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

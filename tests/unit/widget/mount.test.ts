@@ -23,7 +23,7 @@ describe('widget mount()', () => {
 
   test('bad options are rejected with the path of what is wrong', () => {
     const el = document.createElement('div');
-    expect(() => mount(el, { config: { fhirBaseUrl: 'not a url' } })).toThrow(/config\.fhirBaseUrl/);
+    expect(() => mount(el, { config: { fhirBaseUrl: 'not a url' } as never })).toThrow(/config\.fhirBaseUrl/);
     expect(() =>
       mount(el, { config, context: { patient: { identifier: { value: '' } } } as never }),
     ).toThrow(/context\.patient\.identifier\.value/);

@@ -33,6 +33,9 @@ export function startContentScript(signal: AbortSignal): void {
   let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const watched = new WeakSet<Document>();
+  /** Fields the physician has been in: there the caret (kept after focus moves to the sidebar) counts. */
+  const focused = new WeakSet<EventTarget>();
+  const onFocus = (e: Event) => void (e.target && focused.add(e.target));
   const observer = new MutationObserver(() => schedule());
 
   function schedule(): void {
@@ -46,6 +49,7 @@ export function startContentScript(signal: AbortSignal): void {
     observer.observe(doc, { subtree: true, childList: true, characterData: true, attributes: true });
     // `load` does not bubble, but a capturing listener sees every iframe inside this document load.
     doc.addEventListener('load', schedule, true);
+    doc.addEventListener('focusin', onFocus, true);
   }
 
   async function check(): Promise<void> {
@@ -94,7 +98,7 @@ export function startContentScript(signal: AbortSignal): void {
       case MSG.insertNote: {
         const text = (m as InsertNoteMessage).text;
         const el = adapter ? noteElement(document, adapter) : undefined;
-        const ok = typeof text === 'string' && text.length <= NOTE_TEXT_MAX && canInsert(el) && insertIntoNote(el!, text);
+        const ok = typeof text === 'string' && text.length <= NOTE_TEXT_MAX && canInsert(el) && insertIntoNote(el!, text, { atCaret: focused.has(el!) });
         sendResponse({ ok });
         return false;
       }

@@ -4,16 +4,18 @@
  * the value is set through the DOM and `input`/`change` are dispatched (React-controlled fields
  * compare the DOM value with their own copy on `input`).
  */
-export function insertIntoNote(el: HTMLElement, text: string): boolean {
+export function insertIntoNote(el: HTMLElement, text: string, options: { atCaret?: boolean } = {}): boolean {
   if (isTextField(el)) {
     const field = el;
     if (field.disabled || field.readOnly) return false;
-    const focused = field.ownerDocument.activeElement === field;
-    const start = focused ? (field.selectionStart ?? field.value.length) : field.value.length;
-    const end = focused ? (field.selectionEnd ?? start) : start;
+    // A field keeps its selection after losing focus to the sidebar, but an untouched one reports
+    // 0: use the caret only if the physician has been in the field.
+    const atCaret = options.atCaret || field.ownerDocument.activeElement === field;
+    const start = atCaret ? (field.selectionStart ?? field.value.length) : field.value.length;
+    const end = atCaret ? (field.selectionEnd ?? start) : start;
     const before = field.value.slice(0, start);
-    // Appended citations start on their own line; text typed at the caret goes where the caret is.
-    const piece = !focused && before && !before.endsWith('\n') ? `\n${text}` : text;
+    // At the end of the text a citation starts on its own line; in the middle it goes where the caret is.
+    const piece = start === field.value.length && before && !before.endsWith('\n') ? `\n${text}` : text;
     try {
       field.setRangeText(piece, start, end, 'end');
     } catch {

@@ -28,6 +28,18 @@ describe('insert into note', () => {
     expect(field.value).toBe('辅助检查：血常规可互认。既往史：无');
   });
 
+  test('an untouched field (selection at 0) gets the text at the end; a visited one at its caret, even after blur', () => {
+    const { note } = page('<textarea id="note">主诉：胸闷。</textarea>');
+    const field = note as HTMLTextAreaElement;
+    field.setSelectionRange(0, 0);
+    insertIntoNote(field, '甲');
+    expect(field.value).toBe('主诉：胸闷。\n甲');
+    field.setSelectionRange(3, 3);
+    field.blur();
+    insertIntoNote(field, '乙', { atCaret: true });
+    expect(field.value).toBe('主诉：乙胸闷。\n甲');
+  });
+
   test('an empty field gets the text without a leading newline; inputs work too', () => {
     const { note } = page('<input id="note" type="text">');
     insertIntoNote(note, CITE);

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import type { ExtensionBrowser } from '../../demo/browser.ts';
+import type { EmrPatient } from '../../demo/data/generate.ts';
+import type { DemoProcess } from '../../demo/server/spawn.ts';
+import { MSG } from '../../extension/messaging/protocol.ts';
+import { maskIdentifier } from '../../shared/ui/panel/patient-key.ts';
+import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
+
+/**
+ * The extension shell in the real build: the content script reading the page (also through
+ * nested frames), the sidebar host collapsing, the note insertion relayed through the background,
+ * and the options page. The sidebar's own UI is not under test here: messages are sent from the
+ * sidebar frame exactly as its code sends them.
+ */
+let server: DemoProcess;
+let browser: ExtensionBrowser;
+let patients: EmrPatient[];
+
+beforeAll(async () => {
+  ({ server, patients } = await startDemo());
+  browser = await startBrowser(server);
+});
+
+afterAll(async () => {
+  await browser?.context.close();
+  await server?.close();
+});
+
+/** Sends a runtime message from inside the sidebar frame, as the sidebar page does. */
+function fromSidebar(frame: Frame, message: object): Promise<unknown> {
+  return frame.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
+}
+
+function hostWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.querySelector('huren-sidebar')!.getBoundingClientRect().width);
+}
+
+/** What the background stored for the page's tab (the sidebar reads the same). */
+async function storedContext(frame: Frame): Promise<{ patient: { name?: string; identifier: { value: string } }; orders: { name: string }[]; user: Record<string, string> } | null> {
+  const { tabId } = (await fromSidebar(frame, { type: MSG.whoami })) as { tabId: number };
+  return browser.serviceWorker.evaluate(async (key) => {
+    const ext = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, { context: unknown }>> } } } }).chrome;
+    return ((await ext.storage.session.get(key))[key]?.context ?? null) as never;
+  }, `context:${tabId}`);
+}
+
+test('the sidebar collapses to a narrow tab and opens again when the sidebar asks', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(page, browser.extensionId);
+  expect(await hostWidth(page)).toBe(380);
+
+  await expect(fromSidebar(frame, { type: MSG.setCollapsed, collapsed: true })).resolves.toEqual({ ok: true });
+  expect(await hostWidth(page)).toBe(28);
+  await page.screenshot({ path: screenshotPath('shell-collapsed') });
+
+  await expect(fromSidebar(frame, { type: MSG.setCollapsed, collapsed: false })).resolves.toEqual({ ok: true });
+  expect(await hostWidth(page)).toBe(380);
+  // The page cannot do it: it has no extension messaging, and the host's shadow root is closed.
+  expect(await page.evaluate(() => document.querySelector('huren-sidebar')!.shadowRoot)).toBeNull();
+  await page.close();
+});
+
+test('insert into note puts the text into the EMR’s #note as if typed', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(page, browser.extensionId);
+  await page.locator('#note').fill('主诉：胸闷3天');
+  await page.evaluate(() => {
+    (window as unknown as { inputs: number }).inputs = 0;
+    document.getElementById('note')!.addEventListener('input', () => (window as unknown as { inputs: number }).inputs++);
+  });
+
+  await expect(fromSidebar(frame, { type: MSG.noteAvailable })).resolves.toEqual({ available: true });
+  const cite = '外院检查结果互认：血常规（2026-11-01），结果可互认，未重复开立。';
+  await expect(fromSidebar(frame, { type: MSG.insertNote, text: cite })).resolves.toEqual({ ok: true });
+  expect(await page.inputValue('#note')).toBe(`主诉：胸闷3天\n${cite}`);
+  expect(await page.evaluate(() => (window as unknown as { inputs: number }).inputs)).toBe(1);
+
+  // Too long for a citation: refused by the background before it reaches the page.
+  await expect(fromSidebar(frame, { type: MSG.insertNote, text: 'x'.repeat(4001) })).resolves.toEqual({ ok: false });
+  expect(await page.inputValue('#note')).toBe(`主诉：胸闷3天\n${cite}`);
+  await page.screenshot({ path: screenshotPath('shell-note-inserted') });
+  await page.close();
+});
+
+test('the framed EMR: patient read through two nested frames, note inserted in the inner frame', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/assets/emr-frames.html?open=1`);
+  const frame = await sidebarFrame(page, browser.extensionId);
+  const patient = patients[1]!;
+
+  let context = await storedContext(frame);
+  for (let i = 0; i < 50 && context?.patient.name !== patient.name; i++) {
+    await page.waitForTimeout(100);
+    context = await storedContext(frame);
+  }
+  expect(context?.patient.name).toBe(patient.name);
+  expect(context?.patient.identifier.value).toBe(patient.idCard);
+  expect(context?.orders.map((o) => o.name)).toEqual(patient.orders.map((o) => o.name));
+  expect(context?.user).toEqual({ physician: '王芳', department: '呼吸内科' });
+
+  // Switching patients inside the frame is followed (the frame's DOM is observed too).
+  await page.frameLocator('#workspace').getByRole('button', { name: new RegExp(`^${patients[2]!.name}`) }).click();
+  for (let i = 0; i < 50 && context?.patient.name !== patients[2]!.name; i++) {
+    await page.waitForTimeout(100);
+    context = await storedContext(frame);
+  }
+  expect(context?.patient.name).toBe(patients[2]!.name);
+
+  await expect(fromSidebar(frame, { type: MSG.insertNote, text: '血常规：外院结果可互认。' })).resolves.toEqual({ ok: true });
+  const note = page.frameLocator('#workspace').frameLocator('#orders-frame').locator('#note');
+  await expect(note.textContent()).resolves.toBe('血常规：外院结果可互认。');
+  await page.screenshot({ path: screenshotPath('shell-framed-emr') });
+  await page.close();
+});
+
+test('options page: validation errors with JSON paths, saving, and the adapter test on the last EMR tab', async () => {
+  const emr = await browser.context.newPage();
+  await emr.goto(`${server.url}/emr/?open=0`);
+  await sidebarFrame(emr, browser.extensionId);
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  await page.getByRole('heading', { name: '互认助手 · 设置' }).waitFor();
+
+  // A bad adapter is flagged as typed, with the path to fix.
+  const editor = page.getByLabel('适配器 JSON');
+  await editor.fill(JSON.stringify([{ id: 'his-a', urlPatterns: ['(unclosed'], patient: { identifier: {} } }], null, 2));
+  const problems = page.getByTestId('adapter-problems');
+  await problems.getByText('[0].urlPatterns[0]').waitFor();
+  await problems.getByText('[0].patient.identifier.selector').waitFor();
+  await page.getByLabel('接诊医师（页面未显示时使用）').fill('王芳');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('save-problems').getByText('adapters[0].urlPatterns[0]').waitFor();
+  await page.screenshot({ path: screenshotPath('options-invalid'), fullPage: true });
+  const before = await browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
+  expect((before.settings as { physician?: string }).physician).toBeUndefined();
+
+  // A valid adapter for the demo EMR, tested on the EMR tab opened before.
+  const adapter = {
+    id: 'demo-custom',
+    name: '本院门诊（测试）',
+    urlPatterns: ['^http://127\\.0\\.0\\.1:\\d+/emr/'],
+    patient: { identifier: { selector: '[data-field="id-card"]', attribute: 'data-value' }, name: { selector: '[data-field="name"]' } },
+    orders: { item: '#order-list tbody tr', name: { selector: 'td' } },
+    note: { selector: '#note' },
+  };
+  await editor.fill(JSON.stringify([adapter], null, 2));
+  await page.getByText('格式正确').waitFor();
+  await page.getByRole('button', { name: '刷新标签页列表' }).click();
+  await page.getByLabel('测试的适配器').selectOption('demo-custom');
+  await page.getByRole('button', { name: '在当前标签页测试' }).click();
+  const result = page.getByTestId('adapter-test-result');
+  await result.getByText('网址匹配').waitFor();
+  await result.getByText(maskIdentifier(patients[0]!.idCard)).waitFor();
+  await result.getByText(patients[0]!.name, { exact: true }).waitFor();
+  expect(await result.textContent()).not.toContain(patients[0]!.idCard);
+
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('已保存').waitFor();
+  await page.screenshot({ path: screenshotPath('options-saved'), fullPage: true });
+  const after = await browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
+  expect(after.settings).toMatchObject({ physician: '王芳', adapters: [{ id: 'demo-custom' }], fhirBaseUrl: server.fhirBase });
+
+  // The saved adapter now wins over the bundled one on the next EMR page.
+  const next = await browser.context.newPage();
+  await next.goto(`${server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(next, browser.extensionId);
+  let stored = await storedContext(frame);
+  for (let i = 0; i < 50 && !stored; i++) {
+    await next.waitForTimeout(100);
+    stored = await storedContext(frame);
+  }
+  // The custom adapter reads no physician from the page: the options page's one fills in.
+  expect(stored?.user.physician).toBe('王芳');
+  await Promise.all([emr.close(), page.close(), next.close()]);
+});

@@ -1,7 +1,7 @@
 import type { Order } from '../domain/encounter.ts';
 import type { ExternalResult } from '../domain/external-result.ts';
 import { compilePacks, type CompiledInstitution, type CompiledPack } from './compile.ts';
-import { judge, type Judged, type PackContext } from './judge.ts';
+import { judge, type PackContext } from './judge.ts';
 import type { Problem } from './problems.ts';
 import { buildPrompts, type Prompts } from './prompts.ts';
 import { findInstitution, findIssuer } from './rules/issuer.ts';
@@ -49,7 +49,7 @@ const RANK = new Map<VerdictStatus, number>(VERDICT_STATUSES.map((s, i) => [s, i
 export function evaluate(input: EvaluationInput): Evaluation {
   const cps = compilePacks(input.packs);
   const contexts = packContexts(cps, input);
-  const judged: Judged[] = new Array(input.results.length);
+  const verdicts: Verdict[] = new Array(input.results.length);
   // Reused per result: the issuer as each pack knows it (null when that pack does not list it).
   const issuers: (CompiledInstitution | null)[] = new Array(contexts.length);
 
@@ -60,22 +60,21 @@ export function evaluate(input: EvaluationInput): Evaluation {
       issuers[p] = findIssuer(contexts[p]!.cp, result.issuer);
       if (issuers[p] !== null) covered = true;
     }
-    let best: Judged | null = null;
+    let best: Verdict | null = null;
     for (let p = 0; p < contexts.length; p++) {
       if (covered && issuers[p] === null) continue;
       best = pick(best, judge(result, contexts[p]!, issuers[p] ?? null));
-      if (best.verdict.status === 'recognizable') break;
+      if (best.status === 'recognizable') break;
     }
-    judged[r] = best!;
+    verdicts[r] = best!;
   }
 
-  const verdicts = judged.map((j) => j.verdict);
-  return { verdicts, prompts: buildPrompts(judged, cps, input.orders ?? []) };
+  return { verdicts, prompts: buildPrompts(verdicts, input.results, cps, input.orders ?? []) };
 }
 
-function pick(best: Judged | null, next: Judged): Judged {
+function pick(best: Verdict | null, next: Verdict): Verdict {
   if (best === null) return next;
-  return RANK.get(next.verdict.status)! > RANK.get(best.verdict.status)! ? next : best;
+  return RANK.get(next.status)! > RANK.get(best.status)! ? next : best;
 }
 
 function packContexts(cps: readonly CompiledPack[], input: EvaluationInput): PackContext[] {

@@ -26,54 +26,48 @@ export interface PackContext {
   /** Per evaluation: level-rule sentences by issuer. */
   levelExplanations: Map<CompiledInstitution, Readonly<BilingualText>>;
   /** Per evaluation: qualification answers by issuer, then item and date. */
-  qualificationAnswers: Map<CompiledInstitution, Map<string, string | { rule: RuleId; explanation: Readonly<BilingualText> }>>;
-}
-
-/** A verdict plus the wall time used to rank equally fresh results. */
-export interface Judged {
-  verdict: Verdict;
-  wallMs: number;
+  qualificationAnswers: Map<CompiledInstitution, Map<number, string | { rule: RuleId; explanation: Readonly<BilingualText> }>>;
 }
 
 /**
  * Judge one result by one pack: the rules run in the order of precedence and the first that
  * fails decides (incomplete → catalog → negative list → issuer → qualification → level → time).
  */
-export function judge(result: ExternalResult, ctx: PackContext, issuer: CompiledInstitution | null): Judged {
+export function judge(result: ExternalResult, ctx: PackContext, issuer: CompiledInstitution | null): Verdict {
   const { cp, receiver } = ctx;
   const policy = cp.pack.policy;
   const v = blankVerdict(result, cp, issuer);
 
   const reading = checkCompleteness(result, cp.pack.clock, ctx.now);
-  if ('status' in reading) return done(v, reading, cp, 0);
+  if ('status' in reading) return done(v, reading, cp);
   v.clockDate = formatDay(reading.day);
 
   const inAlliance = issuer !== null && sameAlliance(cp, issuer, receiver);
   const catalog = checkCatalog(result, cp, inAlliance && policy.alliance === 'all-items');
-  if ('status' in catalog) return done(v, catalog, cp, reading.wallMs);
+  if ('status' in catalog) return done(v, catalog, cp);
   const match = catalog.match;
   setItem(v, result, match);
 
   const negative = checkNegativeList(result, cp, match, ctx.flags);
-  if (negative !== null) return done(v, negative, cp, reading.wallMs);
+  if (negative !== null) return done(v, negative, cp);
 
   if (issuer === null) {
     const named = result.issuer.name ?? result.issuer.identifiers?.[0]?.value ?? '（未注明）';
     const f = outcome('unknown-issuer', 'issuer', `${named}不在互认机构清单内`, `${named} is not in the institutions list`);
-    return done(v, f, cp, reading.wallMs);
+    return done(v, f, cp);
   }
 
   const category = match?.ci.item.category ?? result.category;
   if (inAlliance) {
     v.via = 'alliance';
   } else {
-    const q = qualification(result, ctx, issuer, match!.ci.item, v.clockDate);
+    const q = qualification(result, ctx, issuer, match!.ci.item, v.clockDate, reading.day);
     if (typeof q !== 'string') {
       v.status = 'issuer-not-qualified';
       v.rule = q.rule;
       v.reasonShort = reasonShort(v.status, null);
       v.explanation = q.explanation;
-      return { verdict: v, wallMs: reading.wallMs };
+      return v;
     }
     v.mark = q;
     if (!levelApplies(cp, issuer, receiver)) {
@@ -88,7 +82,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
       v.rule = 'level';
       v.reasonShort = reasonShort(v.status, null);
       v.explanation = explanation;
-      return { verdict: v, wallMs: reading.wallMs };
+      return v;
     }
     v.via = 'level';
   }
@@ -112,7 +106,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
     ctx.timeExplanations.set(key, explanation);
   }
   v.explanation = explanation;
-  return { verdict: v, wallMs: reading.wallMs };
+  return v;
 }
 
 type Refusal = { rule: RuleId; explanation: Readonly<BilingualText> };
@@ -127,12 +121,14 @@ function qualification(
   issuer: CompiledInstitution,
   item: CatalogItem,
   clockDate: string,
+  day: number,
 ): string | Refusal {
   const { cp, receiver } = ctx;
   const cacheable = !cp.pack.policy.requireMarkOnResult;
   let perIssuer = ctx.qualificationAnswers.get(issuer);
   if (perIssuer === undefined) ctx.qualificationAnswers.set(issuer, (perIssuer = new Map()));
-  const key = `${item.id}\u0000${clockDate}`;
+  // Numeric key (catalog position, clock day): no string building per result.
+  const key = (ctx.cp.itemOrder.get(item.id) ?? 0) * 65_536 + (day & 0xffff);
   const known = cacheable ? perIssuer.get(key) : undefined;
   if (known !== undefined) return known;
   const q = checkQualification(result, cp, issuer, item, clockDate, receiver);
@@ -173,10 +169,10 @@ function setItem(v: Verdict, result: ExternalResult, match: ItemMatch | null): v
   v.matchedBy = match.by;
 }
 
-function done(v: Verdict, f: Outcome, cp: CompiledPack, wallMs: number): Judged {
+function done(v: Verdict, f: Outcome, cp: CompiledPack): Verdict {
   v.status = f.status;
   v.rule = f.rule;
   v.reasonShort = reasonShort(f.status, v.timeLimitDays);
   v.explanation = explain(v.reasonShort, f.detail, f.rule, cp);
-  return { verdict: v, wallMs };
+  return v;
 }

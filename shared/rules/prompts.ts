@@ -1,6 +1,7 @@
 import type { Order } from '../domain/encounter.ts';
 import type { CompiledPack } from './compile.ts';
-import type { Judged } from './judge.ts';
+import type { ExternalResult } from '../domain/external-result.ts';
+import { readClock } from './time/clock-reading.ts';
 import { matchCompiled } from './match/match-catalog-item.ts';
 import { normalizeItemName } from './match/normalize-name.ts';
 import type { Verdict, VerdictItem } from './verdict.ts';
@@ -30,6 +31,12 @@ export interface Prompts {
   items: ItemPrompt[];
 }
 
+/** A recognizable verdict and its wall time, to rank results of the same day. */
+interface Judged {
+  verdict: Verdict;
+  wallMs: number;
+}
+
 /** Best first: most days left, then the later time that day, then result id for a stable order. */
 function better(a: Judged, b: Judged): number {
   const d = (b.verdict.daysLeft ?? 0) - (a.verdict.daysLeft ?? 0);
@@ -43,11 +50,22 @@ function itemKey(v: Verdict): string {
   return id != null ? `${v.pack.id}\u0000${id}` : `${v.pack.id}\u0000name:${normalizeItemName(v.item?.name ?? '')}`;
 }
 
-export function buildPrompts(judged: readonly Judged[], cps: readonly CompiledPack[], orders: readonly Order[]): Prompts {
+export function buildPrompts(
+  verdicts: readonly Verdict[],
+  results: readonly ExternalResult[],
+  cps: readonly CompiledPack[],
+  orders: readonly Order[],
+): Prompts {
+  const packs = new Map(cps.map((cp) => [cp.ref.id, cp.pack]));
   const groups = new Map<string, Judged[]>();
-  for (const j of judged) {
-    if (j.verdict.status !== 'recognizable') continue;
-    const key = itemKey(j.verdict);
+  for (let i = 0; i < verdicts.length; i++) {
+    const verdict = verdicts[i]!;
+    if (verdict.status !== 'recognizable') continue;
+    const pack = packs.get(verdict.pack.id)!;
+    const r = results[i]!;
+    const raw = pack.clock.basis === 'collection' ? r.collectedAt : (r.reportedAt ?? r.collectedAt);
+    const j: Judged = { verdict, wallMs: readClock(raw ?? '', pack.clock.timeZone)?.wallMs ?? 0 };
+    const key = itemKey(verdict);
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [j]);
     else list.push(j);

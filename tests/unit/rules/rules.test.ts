@@ -186,3 +186,31 @@ describe('expired (已超过参考时限)', () => {
     expect(one(result({ category: 'imaging', item: { name: '?', codes: [{ system: EXAM, code: 'ECG-12' }] } })).item?.id).toBe('ecg-12');
   });
 });
+
+describe('answers remembered within one evaluation stay per result', () => {
+  it('qualification validity is judged per result date (same issuer and item)', () => {
+    const { verdicts } = evaluate({
+      packs: [demoPack],
+      receivingInstitution: 'zj-mzqrmyy',
+      now: '2026-01-05T10:00:00+08:00',
+      results: [
+        result({ org: 'zj-slxrmyy', collectedAt: '2025-12-31T23:00:00+08:00' }),
+        result({ org: 'zj-slxrmyy', collectedAt: '2026-01-01T08:00:00+08:00' }),
+        result({ org: 'zj-slxrmyy', collectedAt: '2025-12-30T08:00:00+08:00' }),
+      ],
+    });
+    expect(verdicts.map((v) => v.status)).toEqual(['recognizable', 'issuer-not-qualified', 'recognizable']);
+  });
+
+  it('the mark printed on each result counts per result when the pack requires it', () => {
+    const json = demoJsonCopy();
+    json.policy.requireMarkOnResult = true;
+    const { verdicts } = evaluate({
+      packs: [packFrom(json)],
+      receivingInstitution: 'zj-rmyy',
+      now: NOW,
+      results: [result({ marks: ['湛江市 HR'] }), result({ marks: [] }), result({ marks: ['湛江市ＨＲ'] })],
+    });
+    expect(verdicts.map((v) => v.status)).toEqual(['recognizable', 'issuer-not-qualified', 'recognizable']);
+  });
+});

@@ -2,6 +2,7 @@ import type { Decision } from '../shared/domain/decision';
 import { CachedResultsSource } from '../shared/results/cached-source';
 import { createFhirSource } from '../shared/results/fhir/fhir-source';
 import { bundledPackJson, parseRulePack, type RulePack } from '../shared/rules';
+import { DexieAuditLog } from '../shared/audit/dexie-audit-log';
 import { DexieDecisionStore } from '../shared/storage/decision-store';
 import { HurenDb } from '../shared/storage/db';
 import { ResultsCache } from '../shared/storage/results-cache';
@@ -10,7 +11,7 @@ import type { z } from 'zod';
 import type { WidgetConfig } from './options';
 
 /** The widget runs in the hospital's own EMR: its cache and decisions live in that origin. */
-const WIDGET_DB = 'huren-widget';
+export const WIDGET_DB = 'huren-widget';
 
 export function resolvePacks(specs: readonly (string | Record<string, unknown>)[]): RulePack[] {
   return specs.map((spec, i) => {
@@ -30,6 +31,8 @@ export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision
     packs: resolvePacks(config.packs),
     receivingInstitution: config.receivingInstitution,
     decisions: new DexieDecisionStore(db),
+    // 审计 in the hospital's own origin, beside its decisions (read by mountStats).
+    audit: new DexieAuditLog(db),
     onDecision,
   };
 }

@@ -1,0 +1,3 @@
+import { mountStats } from '../../stats/mount';
+
+void mountStats(document.getElementById('root')!);

@@ -1,0 +1,40 @@
+import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
+import { HurenDb } from '../shared/storage/db';
+import { StatsApp } from '../shared/ui/stats/StatsView';
+import { resolvePacks, WIDGET_DB } from './services';
+
+/** Options of `mountStats()`: which database (the widget's own by default), packs for prices, language. */
+export const StatsMountOptions = z.object({
+  db: z.string().min(1).default(WIDGET_DB),
+  packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).default([]),
+  locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+export type StatsMountOptions = z.input<typeof StatsMountOptions>;
+
+export interface StatsHandle {
+  unmount(): void;
+}
+
+/**
+ * 互认统计 in the hospital's EMR: the statistics view over the widget's decisions and audit
+ * (IndexedDB 'huren-widget' in the host's origin), in a shadow root like the panel.
+ */
+export function mountStats(el: HTMLElement, options: StatsMountOptions = {}): StatsHandle {
+  const parsed = StatsMountOptions.safeParse(options);
+  if (!parsed.success) throw new TypeError(`huren: invalid stats options: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+  const { db, packs, locale } = parsed.data;
+  const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+  const container = document.createElement('div');
+  shadow.replaceChildren(container);
+  const database = new HurenDb(db);
+  const root = createRoot(container);
+  root.render(<StatsApp db={database} packs={resolvePacks(packs)} locale={locale} />);
+  return {
+    unmount() {
+      root.unmount();
+      database.close();
+      shadow.replaceChildren();
+    },
+  };
+}

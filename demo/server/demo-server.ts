@@ -79,11 +79,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   /**
    * The widget's iframe-mode page, as a Huren deployment serves it: the allowed host origins come
-   * from the server (here: this server under its loopback names), in the page and as frame-ancestors.
+   * from the server, in the page and as frame-ancestors. The demo EMR of the iframe mode runs on
+   * emr.demo.localhost, the frame on huren.demo.localhost: two origins of one site (see docs/widget.md).
    */
   async function serveHurenFrame(res: ServerResponse): Promise<void> {
-    const port = new URL(origin).port;
-    const allowed = [...new Set([origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`])].join(' ');
+    const allowed = `http://emr.demo.localhost:${new URL(origin).port}`;
     const html = (await readFile(join(PAGES, 'widget-frame.html'), 'utf8')).replace('%HUREN_ALLOWED_ORIGINS%', allowed);
     send(res, 200, TYPES['.html']!, html, { 'cache-control': 'no-store', 'content-security-policy': `frame-ancestors ${allowed}` });
   }

@@ -1,11 +1,17 @@
 // The in-house EMR embedding Huren in iframe mode: the panel runs in an iframe on Huren's own
 // origin, and this page talks to it only through HurenFrameHost (postMessage to that exact origin).
 (function () {
-  // The demo serves both sides from one server under two origins: the EMR on 127.0.0.1, Huren
-  // on localhost (or the other way round), so the frame is really cross-origin.
-  const huren = new URL(location.href);
-  huren.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
-  const hurenOrigin = huren.origin;
+  // The demo serves both sides from one server as two origins of one site: the EMR on
+  // emr.demo.localhost, Huren on huren.demo.localhost (browsers resolve *.localhost to this
+  // machine). Same site matters: browsers deny a cross-site iframe its IndexedDB.
+  const EMR_HOST = 'emr.demo.localhost';
+  if (location.hostname !== EMR_HOST) {
+    const here = new URL(location.href);
+    here.hostname = EMR_HOST;
+    location.replace(here.href);
+    return;
+  }
+  const hurenOrigin = location.protocol + '//huren.demo.localhost:' + location.port;
   const config = { fhirBaseUrl: hurenOrigin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
   const emr = window.InhouseEmr;
   const frame = window.HurenFrameHost.mountFrame(document.getElementById('huren'), {

@@ -2,8 +2,9 @@ import type { Frame, Page } from 'playwright-core';
 
 /**
  * What a patient's panel shows, reduced to what deciding does not change: the name in the header,
- * and per card its item, issuer, date and values; per other result its line. Taken in one task
- * inside the page, so the name and the cards come from the same rendered moment.
+ * and per card its item, issuer, date and values (sorted: the platform's order may vary); per
+ * other result its line. Taken in one task inside the page, so the name and the cards come from
+ * the same rendered moment.
  */
 export interface PanelSnapshot {
   name: string | null;
@@ -18,7 +19,7 @@ export function readPanel(target: Page | Frame): Promise<PanelSnapshot> {
     const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
     return {
       name: root.querySelector('.hr-patient-name') ? text(root.querySelector('.hr-patient-name')) : null,
-      cards: [...root.querySelectorAll('.hr-card')].map((c) => [text(c.querySelector('.hr-card-title')), text(c.querySelector('.hr-card-meta')), text(c.querySelector('.hr-values'))].join(' | ')),
+      cards: [...root.querySelectorAll('.hr-card')].map((c) => [text(c.querySelector('.hr-card-title')), text(c.querySelector('.hr-card-meta')), ...[...c.querySelectorAll('.hr-values li')].map(text).sort()].join(' | ')),
       others: [...root.querySelectorAll('.hr-others li')].map((li) => text(li)),
     };
   });
@@ -38,7 +39,7 @@ export function recordPanelStates(target: Page | Frame): Promise<void> {
       const name = root.querySelector('.hr-patient-name');
       states.push({
         name: name ? text(name) : null,
-        cards: [...root.querySelectorAll('.hr-card')].map((c) => [text(c.querySelector('.hr-card-title')), text(c.querySelector('.hr-card-meta')), text(c.querySelector('.hr-values'))].join(' | ')),
+        cards: [...root.querySelectorAll('.hr-card')].map((c) => [text(c.querySelector('.hr-card-title')), text(c.querySelector('.hr-card-meta')), ...[...c.querySelectorAll('.hr-values li')].map(text).sort()].join(' | ')),
         others: [...root.querySelectorAll('.hr-others li')].map((li) => text(li)),
       });
     }).observe(root, { subtree: true, childList: true, characterData: true });

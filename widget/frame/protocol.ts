@@ -52,7 +52,8 @@ export function exactOrigin(value: string): string {
   } catch {
     throw new TypeError(`huren: "${value}" is not an origin`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
+  const host = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i;
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value || !host.test(url.hostname)) {
     throw new TypeError(`huren: "${value}" is not an exact origin (like https://emr.hospital.example)`);
   }
   return value;

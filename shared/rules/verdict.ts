@@ -82,15 +82,17 @@ export interface Verdict {
   daysLeft: number | null;
 }
 
-const shortLabels = new Map<string, Readonly<BilingualText>>();
+const shortLabels = new Map<VerdictStatus, Readonly<BilingualText>>();
+const expiredLabels = new Map<number | null, Readonly<BilingualText>>();
 
 /** Short labels per status; expired carries its limit. Shared, read-only objects. */
 export function reasonShort(status: VerdictStatus, limitDays: number | null): Readonly<BilingualText> {
-  const key = status === 'expired' ? `expired:${limitDays}` : status;
-  let label = shortLabels.get(key);
+  const cache = status === 'expired' ? expiredLabels : shortLabels;
+  const key = status === 'expired' ? limitDays : status;
+  let label = (cache as Map<unknown, Readonly<BilingualText>>).get(key);
   if (label === undefined) {
     label = Object.freeze(shortLabel(status, limitDays));
-    shortLabels.set(key, label);
+    (cache as Map<unknown, Readonly<BilingualText>>).set(key, label);
   }
   return label;
 }

@@ -140,21 +140,27 @@ function offsetOfDesignator(zone: string): number {
 const BUCKET_MS = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
+const last = { zone: '', bucket: NaN, offset: 0 };
 
 /** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  const bucket = Math.floor(utcMs / BUCKET_MS);
+  // Results cluster in time: the previous answer is usually the right one.
+  if (timeZone === last.zone && bucket === last.bucket) return last.offset;
   let byBucket = offsets.get(timeZone);
   if (byBucket === undefined) {
     byBucket = new Map();
     offsets.set(timeZone, byBucket);
   }
-  const bucket = Math.floor(utcMs / BUCKET_MS);
   let offset = byBucket.get(bucket);
   if (offset === undefined) {
     offset = computeOffset(timeZone, bucket * BUCKET_MS);
     if (byBucket.size > 100_000) byBucket.clear();
     byBucket.set(bucket, offset);
   }
+  last.zone = timeZone;
+  last.bucket = bucket;
+  last.offset = offset;
   return offset;
 }
 

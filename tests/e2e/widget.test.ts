@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM } from '../../demo/browser.ts';
@@ -102,6 +103,25 @@ test('duplicate order → recognize (host gets the decision and the citation) �
   }
   expect(await page.locator('#decisions li').count()).toBe(0);
   await page.screenshot({ path: screenshotPath('widget-after-reload') });
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('the copy-paste example of docs/widget.md works against the demo', async () => {
+  const doc = await readFile(new URL('../../docs/widget.md', import.meta.url), 'utf8');
+  const example = [...doc.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]!).find((html) => html.includes('panel.options'))!;
+  expect(example).toBeDefined();
+  const { page, errors } = await inhousePage();
+  await page.route(`${server.url}/assets/example.html`, (route) => route.fulfill({ contentType: 'text/html', body: example }));
+  await page.goto(`${server.url}/assets/example.html`);
+  const lft = card(page, '肝功能');
+  await lft.locator('.hr-badge', { hasText: '重复开单：肝功能' }).waitFor();
+  await lft.getByRole('button', { name: '互认', exact: true }).click();
+  await lft.getByRole('button', { name: '插入病历' }).click();
+  await lft.getByText('已插入病历').waitFor();
+  expect(await page.locator('#note').inputValue()).toBe(await lft.locator('.hr-citation-text').textContent());
+  // The example's own `decisions` list got the decision.
+  expect(await page.evaluate('decisions.map((d) => d.outcome + " " + d.extension["cn.huren.decision"].item.name)')).toEqual(['accepted 肝功能']);
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -7,7 +7,7 @@ import { PacksField } from './PacksField';
 import { strings } from './strings';
 import './options.css';
 
-type TextKey = 'fhirBaseUrl' | 'token' | 'identifierSystem' | 'lookbackDays' | 'receivingInstitution' | 'physician' | 'department' | 'locale';
+type TextKey = 'fhirBaseUrl' | 'token' | 'feedbackEndpoint' | 'identifierSystem' | 'lookbackDays' | 'receivingInstitution' | 'physician' | 'department' | 'locale';
 
 interface Form {
   text: Record<TextKey, string>;
@@ -21,6 +21,7 @@ function formFrom(report: SettingsReport): Form {
     text: {
       fhirBaseUrl: s.fhirBaseUrl,
       token: s.token ?? '',
+      feedbackEndpoint: s.feedbackEndpoint ?? '',
       identifierSystem: s.identifierSystem ?? '',
       lookbackDays: String(s.lookbackDays),
       receivingInstitution: s.receivingInstitution,
@@ -74,6 +75,7 @@ export function OptionsApp() {
     const values: Partial<SettingsInput> = {
       fhirBaseUrl: form.text.fhirBaseUrl.trim(),
       token: optional(form.text.token),
+      feedbackEndpoint: optional(form.text.feedbackEndpoint),
       identifierSystem: optional(form.text.identifierSystem),
       lookbackDays: Number(form.text.lookbackDays),
       receivingInstitution: form.text.receivingInstitution.trim(),
@@ -114,6 +116,7 @@ export function OptionsApp() {
           <h2 id="platform-h">{t.platform}</h2>
           {field('fhirBaseUrl', 'url', { required: true })}
           {field('token', 'password', { autoComplete: 'off' })}
+          {field('feedbackEndpoint', 'url')}
           {field('identifierSystem', 'text')}
           {field('lookbackDays', 'number', { min: 1, max: 3650 })}
         </section>

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { loadSettings, readSettings, saveSettings, Settings, SettingsError, SETTINGS_STORAGE_KEY } from '../../../extension/settings/settings';
+import managedSchema from '../../../extension/public/managed_schema.json';
+import { SETTINGS_KEYS, loadSettings, readSettings, saveSettings, Settings, SettingsError, SETTINGS_STORAGE_KEY } from '../../../extension/settings/settings';
 
 const local = (value: unknown) => fakeBrowser.storage.local.set({ [SETTINGS_STORAGE_KEY]: value });
 const managed = (value: Record<string, unknown>) => fakeBrowser.storage.managed.set(value);
@@ -98,4 +99,8 @@ describe('saving settings', () => {
     expect(loaded).toEqual(s);
     expect(loaded.lookbackDays).toBe(30);
   });
+});
+
+test('the managed schema lists every setting, so policy can set each of them', () => {
+  expect(Object.keys(managedSchema.properties).sort()).toEqual([...SETTINGS_KEYS].sort());
 });

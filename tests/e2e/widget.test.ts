@@ -158,12 +158,26 @@ describe('50 rapid patient switches', () => {
       for (const o of s.others) expect(mine!.others, `${where}: another result under ${s.name}`).toContain(o);
     };
 
-    // Deterministic order and pauses: mostly faster than the platform answers, sometimes long enough to render cards.
-    let seed = 7;
-    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    // The oracle itself tells patients apart: another patient's cards under a name fail it.
+    const [a, b] = [expected.get(patients[0]!.name)!, expected.get(patients[1]!.name)!];
+    expect(() => belongs({ name: a.name, cards: b.cards, others: [] }, 'self-check')).toThrow();
+    withCards = 0;
+
+    // A deterministic order that visits every patient at least twice (mulberry32 shuffles), and
+    // pauses mostly shorter than the platform's answer, sometimes long enough to render cards.
+    let seed = 20261122;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    };
+    const next = (n: number) => Math.floor(random() * n);
+    const shuffled = () => patients.map((p) => [random(), p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+    const order = [...shuffled(), ...shuffled(), ...shuffled()].slice(0, 50);
+    expect(new Set(order.map((p) => p.name)).size).toBe(patients.length);
     const buttons = page.locator('#queue button');
-    for (let k = 0; k < 50; k++) {
-      const p = patients[next(patients.length)]!;
+    for (const [k, p] of order.entries()) {
       await buttons.filter({ hasText: new RegExp(`^${p.name}　`) }).click();
       await page.waitForFunction((name) => document.querySelector('#huren')!.shadowRoot!.querySelector('.hr-patient-name')?.textContent === name, p.name);
       const now = await readPanel(page);

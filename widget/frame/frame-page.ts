@@ -57,7 +57,7 @@ export function startFrame(el: HTMLElement, options: FrameOptions): FrameHandle 
     const parsed = HostMessage.safeParse(event.data);
     if (!parsed.success) {
       // Only protocol messages get an answer; other scripts' messages are not ours to judge.
-      if (isHurenEnvelope(event.data)) post({ huren: PROTOCOL_VERSION, type: 'error', problem: describeProblem(parsed.error) }, event.origin);
+      if (isHurenEnvelope(event.data)) post({ huren: PROTOCOL_VERSION, type: 'error', problem: describeProblem(parsed.error).slice(0, 500) }, event.origin);
       return;
     }
     hostOrigin = event.origin;

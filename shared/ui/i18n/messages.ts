@@ -58,6 +58,9 @@ export const messages = {
     nothingRecognizable: '暂无可互认的结果',
     collapse: '收起侧栏',
     expand: '展开侧栏',
+    // 发送 (outbox): shared/ui/panel/OutboxStatus.tsx
+    outboxPending: '{count} 条决定待发送',
+    outboxLastError: '上次发送失败：{error}',
     // 趋势 (trend) and 统计 (statistics): shared/ui/trend, shared/ui/stats
     trend: '趋势',
     trendTitle: '{item} 趋势',
@@ -198,6 +201,8 @@ export const messages = {
     nothingRecognizable: 'Nothing recognizable',
     collapse: 'Collapse sidebar',
     expand: 'Expand sidebar',
+    outboxPending: '{count} decision(s) waiting to be sent',
+    outboxLastError: 'Last attempt failed: {error}',
     trend: 'Trend',
     trendTitle: '{item} trend',
     trendClose: 'Close',

@@ -10,6 +10,7 @@ import { SourceError } from '../../results/source';
 import { useT } from '../i18n/I18nProvider';
 import { TrendDialog } from '../trend/TrendDialog';
 import { OtherResults } from './OtherResults';
+import { OutboxStatus } from './OutboxStatus';
 import { patientKey } from './patient-key';
 import { PatientHeader } from './PatientHeader';
 import { printNotice } from './print-notice';
@@ -39,6 +40,7 @@ export function Panel({ context, services }: PanelProps) {
       <PatientHeader patient={context.patient} />
       {/* Keyed by patient: switching patients remounts, so no state crosses over. */}
       <PatientResults key={patientKey(context.patient.identifier)} context={context} services={services} />
+      <OutboxStatus outbox={services.outbox} />
     </section>
   );
 }

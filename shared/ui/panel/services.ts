@@ -2,6 +2,7 @@ import type { AuditLog } from '../../audit/event';
 import type { Decision } from '../../domain/decision';
 import type { RulePack } from '../../rules';
 import type { DecisionStore } from '../../decisions/store';
+import type { OutboxService } from '../../outbox/status';
 import type { ResultsSource } from '../../results/source';
 
 /**
@@ -20,6 +21,8 @@ export interface PanelServices {
   insertIntoNote?: (text: string) => Promise<boolean>;
   /** Told after a decision is durable (the widget passes it to the host's onDecision). */
   onDecision?: (decision: Decision) => void;
+  /** Decisions stored here but not yet at the hospital: the panel shows how many and the last error. */
+  outbox?: OutboxService;
   /** 审计: who viewed whose results, what was shown, opened and decided (fire-and-forget). */
   audit?: AuditLog;
   now?: () => Date;

@@ -21,7 +21,8 @@ export const statsCss = `
 .hr-table caption { text-align: left; font-weight: 600; padding: 2px 0 4px; }
 .hr-table th, .hr-table td { border-bottom: 1px solid #eaeef2; padding: 3px 6px; text-align: left; }
 .hr-table td.hr-num, .hr-table th.hr-num { text-align: right; }
-.hr-deviation { display: inline-block; padding: 0 6px; border-radius: 4px; background: var(--hr-bad); color: #fff; font-size: 12px; font-weight: 600; }
+.hr-table th[scope="row"] { min-width: 4.5em; }
+.hr-deviation { white-space: nowrap; display: inline-block; padding: 0 6px; border-radius: 4px; background: var(--hr-bad); color: #fff; font-size: 12px; font-weight: 600; }
 .hr-rule { font-size: 13px; color: var(--hr-muted); background: #f6f8fa; border-radius: 6px; padding: 6px 10px; }
 .hr-exports { display: grid; grid-template-columns: max-content max-content max-content; gap: 6px 10px; align-items: center; }
 .hr-note { font-size: 12px; color: var(--hr-muted); }

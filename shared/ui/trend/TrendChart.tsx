@@ -2,9 +2,9 @@ import { useT } from '../i18n/I18nProvider';
 import { linear, niceTicks } from './scale';
 import type { TrendData, TrendPoint } from './trend-series';
 
-const W = 560;
+const W = 440;
 const H = 250;
-const M = { left: 52, right: 14, top: 16, bottom: 30 };
+const M = { left: 44, right: 12, top: 24, bottom: 28 };
 /** Institution colours; red is kept for "outside its own range". */
 const COLOURS = ['#0b6bcb', '#1a7f37', '#8250df', '#bc4c00', '#0a7c86', '#6e7781', '#bf3989', '#4d2d00'];
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const;
@@ -73,7 +73,7 @@ export function TrendChart({ data }: { data: TrendData }) {
           </g>
         ))}
         {data.unit && (
-          <text x={4} y={M.top - 4} fontSize="11" fill="#57606a">
+          <text x={M.left} y={12} fontSize="12" fill="#57606a">
             {data.unit}
           </text>
         )}

@@ -12,6 +12,7 @@ export const trendCss = `
 .hr-trend-table caption { text-align: left; font-weight: 600; padding: 4px 0; }
 .hr-trend-table th, .hr-trend-table td { border-bottom: 1px solid #eaeef2; padding: 2px 6px; text-align: left; }
 .hr-trend-table td.hr-num { text-align: right; }
+.hr-trend-table td:first-child, .hr-trend-table td.hr-num { white-space: nowrap; }
 .hr-trend-table tr.hr-outside td { color: #b42318; font-weight: 600; }
 .hr-trend-note { font-size: 12px; color: #57606a; margin: 4px 0; }
 .hr-trend select { font: inherit; }

@@ -111,7 +111,6 @@ function packContexts(cps: readonly CompiledPack[], input: EvaluationInput): Pac
     };
     return { cp, now: nowDay(now), receiver, flags, timeExplanations: new Map(),
       levelExplanations: new Map(),
-      qualificationAnswers: new Map(),
     };
   });
 }

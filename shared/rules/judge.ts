@@ -12,8 +12,7 @@ import type { Receiver } from './rules/receiver.ts';
 import { timeOutcome, timeWindow } from './rules/time-limit.ts';
 import { formatDay } from './time/calendar.ts';
 import type { ClockReading } from './time/clock-reading.ts';
-import { reasonShort, type RuleId, type Verdict } from './verdict.ts';
-import type { CatalogItem } from './schema/catalog-item.ts';
+import { reasonShort, type Verdict } from './verdict.ts';
 
 /** What one evaluation shares across results for a pack. */
 export interface PackContext {
@@ -25,8 +24,6 @@ export interface PackContext {
   timeExplanations: Map<number, Readonly<BilingualText>>;
   /** Per evaluation: level-rule sentences by issuer. */
   levelExplanations: Map<CompiledInstitution, Readonly<BilingualText>>;
-  /** Per evaluation: qualification answers by issuer, then item and date. */
-  qualificationAnswers: Map<CompiledInstitution, Map<number, string | { rule: RuleId; explanation: Readonly<BilingualText> }>>;
 }
 
 /**
@@ -61,14 +58,8 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   if (inAlliance) {
     v.via = 'alliance';
   } else {
-    const q = qualification(result, ctx, issuer, match!.ci.item, v.clockDate, reading.day);
-    if (typeof q !== 'string') {
-      v.status = 'issuer-not-qualified';
-      v.rule = q.rule;
-      v.reasonShort = reasonShort(v.status, null);
-      v.explanation = q.explanation;
-      return v;
-    }
+    const q = checkQualification(result, cp, issuer, match!.ci.item, v.clockDate, receiver);
+    if (typeof q !== 'string') return done(v, q, cp);
     v.mark = q;
     if (!levelApplies(cp, issuer, receiver)) {
       // The sentence names only the two institutions: build it once per issuer.
@@ -107,35 +98,6 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   }
   v.explanation = explanation;
   return v;
-}
-
-type Refusal = { rule: RuleId; explanation: Readonly<BilingualText> };
-
-/**
- * The qualification check, remembered per issuer, item and date for this evaluation (the
- * answer cannot change between results unless the mark printed on each result matters).
- */
-function qualification(
-  result: ExternalResult,
-  ctx: PackContext,
-  issuer: CompiledInstitution,
-  item: CatalogItem,
-  clockDate: string,
-  day: number,
-): string | Refusal {
-  const { cp, receiver } = ctx;
-  const cacheable = !cp.pack.policy.requireMarkOnResult;
-  let perIssuer = ctx.qualificationAnswers.get(issuer);
-  if (perIssuer === undefined) ctx.qualificationAnswers.set(issuer, (perIssuer = new Map()));
-  // Numeric key (catalog position, clock day): no string building per result.
-  const key = (ctx.cp.itemOrder.get(item.id) ?? 0) * 65_536 + (day & 0xffff);
-  const known = cacheable ? perIssuer.get(key) : undefined;
-  if (known !== undefined) return known;
-  const q = checkQualification(result, cp, issuer, item, clockDate, receiver);
-  const answer =
-    typeof q === 'string' ? q : { rule: q.rule, explanation: Object.freeze(explain(reasonShort(q.status, null), q.detail, q.rule, cp)) };
-  if (cacheable) perIssuer.set(key, answer);
-  return answer;
 }
 
 function blankVerdict(result: ExternalResult, cp: CompiledPack, issuer: CompiledInstitution | null): Verdict {

@@ -14,6 +14,8 @@ export const WidgetConfig = z.object({
    */
   packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1).default(['zhanjiang']),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** Base URL of the hospital's CDS service receiving decisions (POST {feedbackEndpoint}/feedback); unset: none are sent. */
+  feedbackEndpoint: z.url().optional(),
 });
 export type WidgetConfig = z.input<typeof WidgetConfig>;
 

@@ -3,6 +3,8 @@ import { CachedResultsSource } from '../shared/results/cached-source';
 import { createFhirSource } from '../shared/results/fhir/fhir-source';
 import { bundledPackJson, parseRulePack, type RulePack } from '../shared/rules';
 import { DexieAuditLog } from '../shared/audit/dexie-audit-log';
+import { kickAfterSave, pageSender } from '../shared/outbox/page-sender';
+import { dexieOutbox } from '../shared/outbox/status';
 import { DexieDecisionStore } from '../shared/storage/decision-store';
 import { HurenDb } from '../shared/storage/db';
 import { ResultsCache } from '../shared/storage/results-cache';
@@ -26,11 +28,15 @@ export function resolvePacks(specs: readonly (string | Record<string, unknown>)[
 /** The parts of the panel's services that depend on the configuration only (callbacks are added by mount). */
 export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision?: (d: Decision) => void): PanelServices {
   const db = new HurenDb(WIDGET_DB);
+  // The outbox lives in the host's origin too; this page sends it (timer, online, after each save).
+  const sender = config.feedbackEndpoint ? pageSender({ db, endpoint: config.feedbackEndpoint }) : undefined;
+  const decisions = new DexieDecisionStore(db);
   return {
     source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new ResultsCache({ db })),
     packs: resolvePacks(config.packs),
     receivingInstitution: config.receivingInstitution,
-    decisions: new DexieDecisionStore(db),
+    decisions: sender ? kickAfterSave(decisions, sender.kick) : decisions,
+    ...(sender ? { outbox: dexieOutbox(db, sender.kick) } : {}),
     // 审计 in the hospital's own origin, beside its decisions (read by mountStats).
     audit: new DexieAuditLog(db),
     onDecision,

@@ -1,4 +1,4 @@
-import { evaluate, type EvaluationInput } from '../../../shared/rules/index.ts';
+import { evaluate, EvaluationError, type EvaluationInput } from '../../../shared/rules/index.ts';
 import { demoJsonCopy, demoPack, EXAM, NOW, packFrom, result } from './fixtures.ts';
 
 const one = (r: ReturnType<typeof result>, more: Partial<EvaluationInput> = {}) =>
@@ -212,5 +212,33 @@ describe('answers remembered within one evaluation stay per result', () => {
       results: [result({ marks: ['湛江市 HR'] }), result({ marks: [] }), result({ marks: ['湛江市ＨＲ'] })],
     });
     expect(verdicts.map((v) => v.status)).toEqual(['recognizable', 'issuer-not-qualified', 'recognizable']);
+  });
+});
+
+describe('inputs that cannot be evaluated', () => {
+  const base = { packs: [demoPack], receivingInstitution: 'zj-rmyy', now: NOW, results: [result()] };
+  const problemsOf = (input: EvaluationInput) => {
+    try {
+      evaluate(input);
+    } catch (e) {
+      if (e instanceof EvaluationError) return e.problems.map((p) => p.path);
+      throw e;
+    }
+    return [];
+  };
+  it('no pack, an unknown receiving institution, an unreadable now', () => {
+    expect(problemsOf({ ...base, packs: [] })).toEqual(['packs']);
+    expect(problemsOf({ ...base, receivingInstitution: 'nowhere' })).toEqual(['receivingInstitution']);
+    expect(problemsOf({ ...base, now: 'yesterday' })).toEqual(['now']);
+    expect(problemsOf({ ...base, now: new Date(Number.NaN) })).toEqual(['now']);
+  });
+  it('the receiving institution may be given by an identifier value', () => {
+    const json = demoJsonCopy();
+    json.institutions[0].identifiers = [{ system: 'urn:oid:example', value: '12440800455858123X' }];
+    const v = evaluate({ ...base, packs: [packFrom(json)], receivingInstitution: '12440800455858123X' }).verdicts[0]!;
+    expect(v.status).toBe('recognizable');
+  });
+  it('no results: no verdicts, no prompts', () => {
+    expect(evaluate({ ...base, results: [] })).toEqual({ verdicts: [], prompts: { orders: [], items: [] } });
   });
 });

@@ -20,8 +20,19 @@ export interface SyncReply {
   unconfigured?: boolean;
 }
 
-/** Wakes the background's sender; never throws (the alarm sends later anyway). */
+/** Set by the background's sync at start-up: in the worker a kick drains directly. */
+let inBackground: (() => void) | undefined;
+export function setBackgroundKick(kick: () => void): void {
+  inBackground = kick;
+}
+
+/**
+ * Wakes the background's sender, from an extension page (a message) or from the background
+ * itself (a direct call: a worker's messages do not reach its own listeners). Never throws:
+ * the alarm sends later anyway.
+ */
 export function kickOutbox(): void {
+  if (inBackground) return inBackground();
   browser.runtime.sendMessage({ type: OUTBOX_KICK } satisfies OutboxKickMessage).catch(() => undefined);
 }
 

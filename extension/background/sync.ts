@@ -4,7 +4,7 @@ import { coalescing } from '../../shared/outbox/page-sender';
 import { HurenDb } from '../../shared/storage/db';
 import { loadSettings } from '../settings/settings';
 import { fromExtensionPage, messageType, type MessageHandler } from './senders';
-import { OUTBOX_KICK, type SyncReply } from './sync-messages';
+import { OUTBOX_KICK, setBackgroundKick, type SyncReply } from './sync-messages';
 
 /** Periodic wake-up: Chrome fires it at most every 30 s for a packed extension; once a minute is enough. */
 export const OUTBOX_ALARM = 'huren-outbox';
@@ -40,6 +40,7 @@ async function syncNow(): Promise<SyncReply> {
 
 /** Registers the alarm listener (call synchronously at start-up) and drains once now. */
 export function registerSync(): void {
+  setBackgroundKick(() => void drain());
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === OUTBOX_ALARM || alarm.name === OUTBOX_RETRY_ALARM) void drain();
   });

@@ -3,11 +3,12 @@ import { handleAdapterMessage } from './adapter-lookup';
 import { forgetTab, handleMessage as handleContextMessage } from './context-store';
 import { handleHostsMessage, registerHostSync } from './hosts';
 import type { MessageHandler } from './senders';
+import { handleStorageMessage } from './storage-bridge';
 import { handleSyncMessage, registerSync } from './sync';
 import { handleTabBridgeMessage } from './tab-bridge';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
-const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage];
+const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage, handleStorageMessage];
 
 /**
  * Registers every listener synchronously at start-up: an MV3 service worker is woken by an

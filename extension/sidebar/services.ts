@@ -1,14 +1,11 @@
 import { browser } from 'wxt/browser';
-import { DexieAuditLog } from '../../shared/audit/dexie-audit-log';
 import { CachedResultsSource } from '../../shared/results/cached-source';
 import { createFhirSource } from '../../shared/results/fhir/fhir-source';
-import { DexieDecisionStore } from '../../shared/storage/decision-store';
-import { HurenDb } from '../../shared/storage/db';
-import { ResultsCache } from '../../shared/storage/results-cache';
 import type { RulePack } from '../../shared/rules';
 import type { PanelServices } from '../../shared/ui/panel/services';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
+import { remoteAuditLog, remoteDecisionStore, remoteOutbox, remoteResultsCache } from './remote-stores';
 
 /** Asks the content script (through the background) whether the EMR page names a note field. */
 export async function noteFieldAvailable(): Promise<boolean> {
@@ -22,19 +19,20 @@ async function insertIntoNote(text: string): Promise<boolean> {
 }
 
 /**
- * The extension's panel services: results cached and decisions stored in the extension's own
- * IndexedDB (this page is extension-origin), citations sent to the page only on request.
+ * The extension's panel services. The sidebar asks the platform itself (extension pages need
+ * no CORS), but stores nothing itself: results cache, decisions (the outbox) and the audit
+ * trail live in the background's extension-origin IndexedDB. Citations reach the page only on
+ * the physician's click.
  */
 export function sidebarServices(settings: Settings, packs: readonly RulePack[], noteAvailable: boolean): PanelServices {
-  const db = new HurenDb();
   const fhir = createFhirSource({ baseUrl: settings.fhirBaseUrl, token: settings.token, identifierSystem: settings.identifierSystem });
   return {
-    source: new CachedResultsSource(fhir, new ResultsCache({ db })),
+    source: new CachedResultsSource(fhir, remoteResultsCache),
     packs,
     receivingInstitution: settings.receivingInstitution,
-    decisions: new DexieDecisionStore(db),
-    // 审计: extension-origin IndexedDB; old events purged on the first record (retention in the stats page).
-    audit: new DexieAuditLog(db),
+    decisions: remoteDecisionStore,
+    audit: remoteAuditLog,
+    outbox: remoteOutbox,
     ...(noteAvailable ? { insertIntoNote } : {}),
   };
 }

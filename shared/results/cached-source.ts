@@ -1,5 +1,13 @@
 import type { PatientIdentifier } from '../domain/encounter';
-import type { ResultsCache } from '../storage/results-cache';
+/**
+ * What loadResults needs of a cache: the Dexie ResultsCache, or a bridge to one in another
+ * context (the extension sidebar keeps no storage of its own; the background does).
+ */
+export interface ResultsCachePort {
+  put(patient: PatientIdentifier, fetch: ResultsFetch, sourceId?: string): Promise<void>;
+  get(patient: PatientIdentifier, now?: Date, sourceId?: string): Promise<ResultsFetch | undefined>;
+  purgeExpired(now?: Date): Promise<number>;
+}
 import { SourceError, type ResultsFetch, type ResultsQuery, type ResultsSource, type SourceErrorKind } from './source';
 
 /** Failures where yesterday's results are better than none: the platform is down or slow, not refusing. */
@@ -17,7 +25,7 @@ export interface LoadedResults extends ResultsFetch {
  * fails, answers from the cache (within its TTL) marked stale. Other errors (unauthorized, bad
  * response, aborted) and a cache miss rethrow the SourceError.
  */
-export async function loadResults(source: ResultsSource, cache: ResultsCache, query: ResultsQuery, now = new Date()): Promise<LoadedResults> {
+export async function loadResults(source: ResultsSource, cache: ResultsCachePort, query: ResultsQuery, now = new Date()): Promise<LoadedResults> {
   try {
     const fetched = await source.fetchResults(query);
     // A cache that cannot be written (quota, private mode) must not hide fresh results.
@@ -36,7 +44,7 @@ export class CachedResultsSource implements ResultsSource {
   readonly id: string;
   constructor(
     private readonly inner: ResultsSource,
-    private readonly cache: ResultsCache,
+    private readonly cache: ResultsCachePort,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.id = `cached:${inner.id}`;

@@ -56,7 +56,8 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
   });
 
   return (
-    <article className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}>
+    <article className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}
+      data-result={card.verdict.resultId}>
       {card.order && <p className="hr-badge">{t('duplicateOrder', { order: card.order.name })}</p>}
       <h3 id={headingId} className="hr-card-title">
         {card.item.name}

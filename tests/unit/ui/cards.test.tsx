@@ -9,7 +9,7 @@ import { HurenApp } from '../../../shared/ui/HurenApp';
 import type { PanelServices } from '../../../shared/ui/panel/services';
 import { chestCt, hgb, memorySource, oldLipid, plt, services, wang, wbc, zhang } from './fixtures';
 
-function setup(context: EncounterContext, extra: Partial<PanelServices> = {}) {
+function setup(context: EncounterContext, extra: Partial<Omit<PanelServices, 'decisions'>> = {}) {
   const svc = services(memorySource({ [zhang.patient.identifier.value]: [wbc, hgb, plt, chestCt, oldLipid], [wang.patient.identifier.value]: [] }), extra);
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const view = render(<HurenApp context={context} services={svc} queryClient={queryClient} />);

@@ -84,7 +84,7 @@ export function memorySource(byPatient: Record<string, ExternalResult[] | Error>
 }
 
 let dbCount = 0;
-export function services(source: ResultsSource, extra: Partial<PanelServices> = {}): PanelServices & { decisions: DexieDecisionStore } {
+export function services(source: ResultsSource, extra: Partial<Omit<PanelServices, 'decisions'>> = {}): PanelServices & { decisions: DexieDecisionStore } {
   return {
     source,
     packs: [loadBundledPacks().demo],

@@ -1,0 +1,52 @@
+import { DexieAuditLog } from '../../shared/audit/dexie-audit-log';
+import { readOutboxStatus } from '../../shared/outbox/status';
+import { DexieDecisionStore } from '../../shared/storage/decision-store';
+import { HurenDb } from '../../shared/storage/db';
+import { ResultsCache } from '../../shared/storage/results-cache';
+import { isStoreMessage, STORE, StoreRequest, type StoreReply } from '../storage-bridge/protocol';
+import { kickOutbox } from './sync-messages';
+import { fromExtensionPage, type MessageHandler } from './senders';
+
+// One connection per worker life: a handle, not state (everything lives in IndexedDB).
+let db: HurenDb | undefined;
+const open = () => (db ??= new HurenDb());
+
+async function handle(request: StoreRequest): Promise<unknown> {
+  const database = open();
+  switch (request.type) {
+    case STORE.saveDecision:
+      await new DexieDecisionStore(database).save(request.decision);
+      kickOutbox();
+      return true;
+    case STORE.decisionsFor:
+      return new DexieDecisionStore(database).forPatient(request.patient);
+    case STORE.cacheGet:
+      return (await new ResultsCache({ db: database }).get(request.patient, new Date(), request.sourceId)) ?? null;
+    case STORE.cachePut: {
+      const cache = new ResultsCache({ db: database });
+      await cache.put(request.patient, request.fetch, request.sourceId);
+      await cache.purgeExpired();
+      return true;
+    }
+    case STORE.audit:
+      await new DexieAuditLog(database).record(request.event);
+      return true;
+    case STORE.outboxStatus:
+      return readOutboxStatus(database);
+  }
+}
+
+/**
+ * Storage for the sidebar, done here in the extension's own origin. Only our extension pages
+ * may ask; every request is validated, and errors come back by name, never with data.
+ */
+export const handleStorageMessage: MessageHandler = (message, sender) => {
+  if (!isStoreMessage(message)) return undefined;
+  if (!fromExtensionPage(sender)) return Promise.resolve({ ok: false, error: 'forbidden' } satisfies StoreReply);
+  const parsed = StoreRequest.safeParse(message);
+  if (!parsed.success) return Promise.resolve({ ok: false, error: `invalid: ${parsed.error.issues[0]?.path.join('.')}` } satisfies StoreReply);
+  return handle(parsed.data).then(
+    (value): StoreReply => ({ ok: true, value }),
+    (err: unknown): StoreReply => ({ ok: false, error: (err as Error)?.name ?? 'Error' }),
+  );
+};

@@ -1,0 +1,62 @@
+import { browser } from 'wxt/browser';
+import type { AuditInput, AuditLog } from '../../shared/audit/event';
+import type { Decision } from '../../shared/domain/decision';
+import type { PatientIdentifier } from '../../shared/domain/encounter';
+import type { DecisionStore } from '../../shared/decisions/store';
+import type { OutboxService, OutboxStatus } from '../../shared/outbox/status';
+import type { ResultsCachePort } from '../../shared/results/cached-source';
+import type { ResultsFetch } from '../../shared/results/source';
+import { STORE, type StoreReply } from '../storage-bridge/protocol';
+
+/** Thrown when the background could not store or read; the name says what, never the data. */
+export class BridgeError extends Error {
+  override name = 'BridgeError';
+}
+
+async function ask<T>(request: { type: string } & Record<string, unknown>): Promise<T> {
+  const reply = (await browser.runtime.sendMessage(request)) as StoreReply<T> | undefined;
+  if (!reply) throw new BridgeError('no reply from the background');
+  if (!reply.ok) throw new BridgeError(reply.error);
+  return reply.value;
+}
+
+/** Decisions saved by the background; `save` resolves once its IndexedDB transaction committed. */
+export const remoteDecisionStore: DecisionStore = {
+  save: async (decision: Decision) => void (await ask<boolean>({ type: STORE.saveDecision, decision })),
+  forPatient: (patient: PatientIdentifier) => ask<Decision[]>({ type: STORE.decisionsFor, patient }),
+};
+
+export const remoteResultsCache: ResultsCachePort = {
+  put: async (patient, fetch, sourceId) => void (await ask<boolean>({ type: STORE.cachePut, patient, fetch, sourceId })),
+  get: async (patient, _now, sourceId) => (await ask<ResultsFetch | null>({ type: STORE.cacheGet, patient, sourceId })) ?? undefined,
+  // The background purges expired entries on every put.
+  purgeExpired: async () => 0,
+};
+
+export const remoteAuditLog: AuditLog = {
+  record: async (input: AuditInput) => {
+    await ask<boolean>({ type: STORE.audit, event: { ...input, at: input.at ?? new Date().toISOString() } });
+  },
+};
+
+const POLL_MS = 5_000;
+
+/** Outbox status from the background (the sender runs there); polled while the panel shows it. */
+export const remoteOutbox: OutboxService = {
+  status: () => ask<OutboxStatus>({ type: STORE.outboxStatus }),
+  subscribe(listener) {
+    let stopped = false;
+    const tick = () => {
+      if (stopped) return;
+      void remoteOutbox.status().then(listener, () => undefined).finally(() => {
+        if (!stopped) timer = setTimeout(tick, POLL_MS);
+      });
+    };
+    let timer = setTimeout(tick, 0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  },
+  kick: () => undefined, // the background kicks its sender on every saved decision
+};

@@ -75,16 +75,21 @@ test('nothing the sidebar shows reaches the EMR page: DOM, shadow roots, storage
   await page.addInitScript(HOSTILE_RECORDER);
   await page.goto(`${server.url}/emr/?open=0`);
   const frame = await sidebarFrame(page, browser.extensionId);
-  const newest = frame.locator('.hr-newest');
-  await newest.waitFor();
-  await frame.getByText(/外院结果 \d+ 项/).waitFor();
+  await frame.getByText(/可互认（\d+）/).waitFor();
+  // Make a decision too, so the hostile page has every chance to see one go by.
+  const cbc = frame.getByRole('article', { name: /血细胞分析/ }).first();
+  await cbc.getByRole('button', { name: '互认' }).click();
+  await cbc.getByText('已互认').waitFor();
 
-  // What only the sidebar knows: the count line, the newest result's issuer and date.
-  const summary = (await frame.locator('.hr-count').textContent())!;
-  const newestText = (await newest.textContent())!;
-  const [, issuer, date] = newestText.split(' · ').map((s) => s.trim());
-  const secrets = [summary, issuer!, date!, newestText];
-  for (const s of secrets) expect(s.length).toBeGreaterThan(3);
+  // What only the sidebar knows: issuers, dates, values, days left, the citation.
+  const secrets = await frame.evaluate(() => {
+    const texts = [...document.querySelectorAll('.hr-card-meta, .hr-days, .hr-value, .hr-card-summary, .hr-freshness, .hr-citation-text')]
+      .map((el) => el.textContent!.trim())
+      .filter((t) => t.length > 3);
+    return [...new Set(texts)];
+  });
+  expect(secrets.length).toBeGreaterThan(8);
+  expect(secrets.some((s) => s.includes('湛江中心人民医院'))).toBe(true);
 
   await page.waitForTimeout(300);
   const visible = await page.evaluate(everythingThePageCanSee);

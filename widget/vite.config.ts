@@ -7,27 +7,38 @@ const root = resolve(import.meta.dirname, '..');
 const outDir = resolve(root, 'dist/widget');
 
 /**
- * huren-frame-host.js, the iframe mode's host script, as its own IIFE: Rollup builds one IIFE per
- * run, so it is a second build after the widget's, into the same folder.
+ * The bundles beside huren-widget.js, each its own build after the widget's (Rollup builds one
+ * IIFE per run), into the same folder; none of their code is in huren-widget.js:
+ * - huren-frame-host.js: the iframe mode's host script (`window.HurenFrameHost`), no React;
+ * - huren-widget-stats.js / .mjs: the statistics view (`window.HurenWidgetStats`), loaded only
+ *   by a page that shows 互认统计.
  */
-function frameHostBuild(): Plugin {
+function sideBuilds(): Plugin {
+  let done: Promise<void> | undefined;
+  const one = (entry: string, name: string, formats: ('es' | 'iife')[], fileName: (format: string) => string) =>
+    build({
+      root,
+      configFile: false,
+      logLevel: 'warn',
+      plugins: [react(), zodWithoutJsonSchema()],
+      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      build: {
+        outDir,
+        emptyOutDir: false,
+        sourcemap: true,
+        lib: { entry: resolve(root, entry), name, formats, fileName },
+      },
+    });
   return {
-    name: 'huren-frame-host',
+    name: 'huren-side-builds',
     apply: 'build',
-    async closeBundle() {
-      await build({
-        root,
-        configFile: false,
-        logLevel: 'warn',
-        plugins: [zodWithoutJsonSchema()],
-        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-        build: {
-          outDir,
-          emptyOutDir: false,
-          sourcemap: true,
-          lib: { entry: resolve(root, 'widget/frame-host.ts'), name: 'HurenFrameHost', formats: ['iife'], fileName: () => 'huren-frame-host.js' },
-        },
-      });
+    // Called after each format's build of the widget: the side bundles are built once.
+    closeBundle() {
+      done ??= (async () => {
+        await one('widget/frame-host.ts', 'HurenFrameHost', ['iife'], () => 'huren-frame-host.js');
+        await one('widget/stats.tsx', 'HurenWidgetStats', ['es', 'iife'], (format) => (format === 'es' ? 'huren-widget-stats.mjs' : 'huren-widget-stats.js'));
+      })();
+      return done;
     },
   };
 }
@@ -58,7 +69,7 @@ function zodWithoutJsonSchema(): Plugin {
 /** Library build of the widget: ESM for bundlers, IIFE (`window.HurenWidget`) for a plain <script>. */
 export default defineConfig({
   root,
-  plugins: [react(), zodWithoutJsonSchema(), frameHostBuild()],
+  plugins: [react(), zodWithoutJsonSchema(), sideBuilds()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir,

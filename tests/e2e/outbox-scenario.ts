@@ -86,6 +86,11 @@ export async function runOutboxScenario(options: { count: number; log?: (line: s
     log(`browser reopened: ${pendingBefore} decisions pending`);
     if (pendingBefore === 0) throw new Error('nothing pending after reopening: the scenario did not exercise recovery');
 
+    // The reopened browser keeps trying on its own while the endpoint is still down.
+    const beforeRetry = (await stats(server)).requests;
+    await until(async () => (await stats(server)).requests > beforeRetry, 40_000, 'a retry from the reopened browser');
+    log('reopened browser retried while the endpoint was down');
+
     // Recovery: no clicks, no kicks; the background's alarms find the endpoint back.
     await server.setFaults({});
     const t0 = Date.now();

@@ -1,9 +1,12 @@
 import { createRoot, type Root } from 'react-dom/client';
 import css from '../shared/ui/panel/panel.css?inline';
 import type { Decision } from '../shared/domain/decision';
+import type { RulePack } from '../shared/rules/schema/rule-pack';
 import { HurenApp } from '../shared/ui/HurenApp';
+import { translate, type Locale } from '../shared/ui/i18n/messages';
 import type { PanelServices } from '../shared/ui/panel/services';
 import { describeProblem, MountOptions, type WidgetOptions } from './options';
+import { loadPacks } from './packs';
 import { widgetServices } from './services';
 
 export interface WidgetHandle {
@@ -24,8 +27,9 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
   shadow.replaceChildren(style, container);
   const root: Root = createRoot(container);
   let current: WidgetOptions = options;
-  let core: { key: string; value: PanelServices } | undefined;
-  let services: { core: PanelServices; canInsert: boolean; value: PanelServices } | undefined;
+  let core: { key: string; value: Omit<PanelServices, 'packs'>; packs: PackState } | undefined;
+  let services: { core: object; packs: readonly RulePack[]; canInsert: boolean; value: PanelServices } | undefined;
+  let unmounted = false;
 
   // The host's callbacks are read at call time, so update() can swap them without a rebuild.
   const onDecision = (decision: Decision) => {
@@ -44,12 +48,37 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
     const { context, config } = parsed.data;
     // Sources, caches and stores are rebuilt only when the configuration changes, so caches survive patient switches.
     const key = JSON.stringify(config);
-    if (core?.key !== key) core = { key, value: widgetServices(config) };
+    if (core?.key !== key) {
+      // Packs given as JSON are validated here (an invalid one throws, like bad options); URLs are fetched.
+      const load = loadPacks(config.packs);
+      const next: NonNullable<typeof core> = { key, value: widgetServices(config), packs: load.ready ? { state: 'ready', packs: load.packs } : { state: 'loading' } };
+      core = next;
+      if (!load.ready) {
+        load.packs.then(
+          (packs) => settle(next, { state: 'ready', packs }),
+          (err: Error) => {
+            console.error(err.message);
+            settle(next, { state: 'error', problem: err.message.replace(/^huren: /, '') });
+          },
+        );
+      }
+    }
+    if (core.packs.state !== 'ready') {
+      root.render(<PackStatus locale={config.locale} status={core.packs} />);
+      return;
+    }
     const canInsert = typeof current.onInsertNote === 'function';
-    if (services?.core !== core.value || services.canInsert !== canInsert) {
-      services = { core: core.value, canInsert, value: { ...core.value, onDecision, ...(canInsert ? { insertIntoNote } : {}) } };
+    const packs = core.packs.packs;
+    if (services?.core !== core || services.packs !== packs || services.canInsert !== canInsert) {
+      services = { core, packs, canInsert, value: { ...core.value, packs, onDecision, ...(canInsert ? { insertIntoNote } : {}) } };
     }
     root.render(<HurenApp context={context} services={services.value} locale={config.locale} />);
+  };
+  // A fetched pack arrived (or failed): render again if that configuration is still the current one.
+  const settle = (of: NonNullable<typeof core>, packs: PackState) => {
+    if (unmounted || core !== of) return;
+    of.packs = packs;
+    render();
   };
   render();
 
@@ -59,8 +88,38 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
       render();
     },
     unmount() {
+      unmounted = true;
       root.unmount();
       shadow.replaceChildren();
     },
   };
+}
+
+type PackState = { state: 'loading' } | { state: 'ready'; packs: readonly RulePack[] } | { state: 'error'; problem: string };
+
+const PACK_TEXT = {
+  'zh-CN': { loading: '正在加载互认规则…', error: '互认规则未能加载，无法判断互认。请联系信息科。' },
+  en: { loading: 'Loading the recognition rules…', error: 'The recognition rules could not be loaded; no recognition check is possible. Contact IT.' },
+} as const;
+
+/** While the rule packs load, or when one could not be loaded: the title bar and a clear message. */
+function PackStatus({ locale, status }: { locale: Locale; status: Exclude<PackState, { state: 'ready' }> }) {
+  const text = PACK_TEXT[locale];
+  return (
+    <div className="hr-root" lang={locale}>
+      <div className="hr-titlebar">
+        <span>{translate(locale, 'appName')}</span>
+      </div>
+      <section className="hr-panel">
+        {status.state === 'loading' ? (
+          <p className="hr-status" role="status">{text.loading}</p>
+        ) : (
+          <>
+            <p className="hr-error" role="alert">{text.error}</p>
+            <p className="hr-hint hr-pack-problem">{status.problem}</p>
+          </>
+        )}
+      </section>
+    </div>
+  );
 }

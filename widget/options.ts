@@ -9,10 +9,11 @@ export const WidgetConfig = z.object({
   /** 接收机构: the host hospital's institution id in the rule packs. */
   receivingInstitution: z.string().min(1),
   /**
-   * Rule packs: ids of packs bundled with Huren ("zhanjiang", "demo") or pack JSON documents
-   * the hospital loads; each is validated before use.
+   * Rule packs, each a pack JSON document the host passes or the URL of one (absolute, or
+   * relative to the page), fetched by the widget; each is validated before use. The widget
+   * bundles no packs.
    */
-  packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1).default(['zhanjiang']),
+  packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   /** Base URL of the hospital's CDS service receiving decisions (POST {feedbackEndpoint}/feedback); unset: none are sent. */
   feedbackEndpoint: z.url().optional(),

@@ -1,7 +1,6 @@
 import type { Decision } from '../shared/domain/decision';
 import { CachedResultsSource } from '../shared/results/cached-source';
 import { createFhirSource } from '../shared/results/fhir/fhir-source';
-import { bundledPackJson, parseRulePack, type RulePack } from '../shared/rules';
 import { DexieAuditLog } from '../shared/audit/dexie-audit-log';
 import { kickAfterSave, pageSender } from '../shared/outbox/page-sender';
 import { dexieOutbox } from '../shared/outbox/status';
@@ -12,28 +11,21 @@ import type { PanelServices } from '../shared/ui/panel/services';
 import type { z } from 'zod';
 import type { WidgetConfig } from './options';
 
-/** The widget runs in the hospital's own EMR: its cache and decisions live in that origin. */
-export const WIDGET_DB = 'huren-widget';
+import { WIDGET_DB } from './db-name';
 
-export function resolvePacks(specs: readonly (string | Record<string, unknown>)[]): RulePack[] {
-  return specs.map((spec, i) => {
-    const json = typeof spec === 'string' ? (bundledPackJson as Record<string, unknown>)[spec] : spec;
-    if (json === undefined) throw new TypeError(`huren: config.packs[${i}]: no bundled pack "${spec as string}"`);
-    const parsed = parseRulePack(json);
-    if (!parsed.ok) throw new TypeError(`huren: config.packs[${i}] is not a valid rule pack: ${parsed.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    return parsed.pack;
-  });
-}
+export { WIDGET_DB };
 
-/** The parts of the panel's services that depend on the configuration only (callbacks are added by mount). */
-export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision?: (d: Decision) => void): PanelServices {
+/**
+ * The parts of the panel's services that depend on the configuration only: the rule packs (which
+ * may still be loading) and the callbacks are added by mount.
+ */
+export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision?: (d: Decision) => void): Omit<PanelServices, 'packs'> {
   const db = new HurenDb(WIDGET_DB);
   // The outbox lives in the host's origin too; this page sends it (timer, online, after each save).
   const sender = config.feedbackEndpoint ? pageSender({ db, endpoint: config.feedbackEndpoint }) : undefined;
   const decisions = new DexieDecisionStore(db);
   return {
     source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new ResultsCache({ db })),
-    packs: resolvePacks(config.packs),
     receivingInstitution: config.receivingInstitution,
     decisions: sender ? kickAfterSave(decisions, sender.kick) : decisions,
     ...(sender ? { outbox: dexieOutbox(db, sender.kick) } : {}),

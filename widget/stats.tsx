@@ -1,10 +1,12 @@
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { HurenDb } from '../shared/storage/db';
+import type { RulePack } from '../shared/rules/schema/rule-pack';
 import { StatsApp } from '../shared/ui/stats/StatsView';
-import { resolvePacks, WIDGET_DB } from './services';
+import { WIDGET_DB } from './db-name';
+import { loadPacks } from './packs';
 
-/** Options of `mountStats()`: which database (the widget's own by default), packs for prices, language. */
+/** Options of `mountStats()`: which database (the widget's own by default), packs for prices (JSON or URLs, like the panel's), language. */
 export const StatsMountOptions = z.object({
   db: z.string().min(1).default(WIDGET_DB),
   packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).default([]),
@@ -29,12 +31,26 @@ export function mountStats(el: HTMLElement, options: StatsMountOptions = {}): St
   shadow.replaceChildren(container);
   const database = new HurenDb(db);
   const root = createRoot(container);
-  root.render(<StatsApp db={database} packs={resolvePacks(packs)} locale={locale} />);
+  let unmounted = false;
+  const show = (resolved: readonly RulePack[]) => {
+    if (!unmounted) root.render(<StatsApp db={database} packs={resolved} locale={locale} />);
+  };
+  const load = loadPacks(packs);
+  if (load.ready) show(load.packs);
+  else {
+    // Prices come from the packs: without them the view still counts, so a pack that cannot be loaded is reported and left out.
+    load.packs.then(show, (err: Error) => {
+      console.error(err.message);
+      show([]);
+    });
+  }
   return {
     unmount() {
+      unmounted = true;
       root.unmount();
       database.close();
       shadow.replaceChildren();
     },
   };
 }
+

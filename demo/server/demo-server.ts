@@ -10,6 +10,7 @@ import { FeedbackEndpoint } from './feedback.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const PAGES = join(ROOT, 'demo/pages');
 const WIDGET_DIST = join(ROOT, 'dist/widget');
+const PACKS = join(ROOT, 'shared/rules/packs');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -74,6 +75,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (path === '/huren-frame/') return serveHurenFrame(res);
     if (path.startsWith('/assets/')) return serveUnder(res, join(PAGES, 'assets'), path.slice('/assets/'.length));
     if (path.startsWith('/widget/')) return serveUnder(res, WIDGET_DIST, path.slice('/widget/'.length));
+    // The rule packs the widget fetches (config.packs URLs): the widget bundles none.
+    if (/^\/packs\/[\w-]+\.json$/.test(path)) return serveUnder(res, PACKS, path.slice('/packs/'.length));
     send(res, 404, 'text/plain; charset=utf-8', 'not found');
   }
 

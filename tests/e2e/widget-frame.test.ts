@@ -108,7 +108,7 @@ function forgedDecision() {
 test('messages from a wrong origin or a wrong window are ignored on both sides', async () => {
   const { page, errors, urls } = await hostPage();
   const zhang = patients[0]!;
-  const config = { fhirBaseUrl: `${frameOrigin}/fhir/R4`, receivingInstitution: 'zj-rmyy', packs: ['demo'] };
+  const config = { fhirBaseUrl: `${frameOrigin}/fhir/R4`, receivingInstitution: 'zj-rmyy', packs: [`${frameOrigin}/packs/demo.json`] };
   const evilContext = { huren: 1, type: 'context', context: { patient: { identifier: { value: 'EVIL-ID-0001' }, name: '恶意患者' } }, config, canInsertNote: true };
   const decision = forgedDecision();
   const toHost = [

@@ -12,7 +12,7 @@
     return;
   }
   const hurenOrigin = location.protocol + '//huren.demo.localhost:' + location.port;
-  const config = { fhirBaseUrl: hurenOrigin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
+  const config = { fhirBaseUrl: hurenOrigin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: [hurenOrigin + '/packs/demo.json'] };
   const emr = window.InhouseEmr;
   const frame = window.HurenFrameHost.mountFrame(document.getElementById('huren'), {
     frameUrl: hurenOrigin + '/huren-frame/',

@@ -2,7 +2,7 @@
 // orders and user as data, puts citations into its note and files the decisions it receives.
 (function () {
   const panel = document.getElementById('huren');
-  const config = { fhirBaseUrl: location.origin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
+  const config = { fhirBaseUrl: location.origin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: [location.origin + '/packs/demo.json'] };
   const emr = window.InhouseEmr;
   const options = function (context) {
     return { context: context, config: config, onDecision: emr.receiveDecision, onInsertNote: emr.insertNote };

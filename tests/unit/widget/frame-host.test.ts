@@ -3,7 +3,7 @@ import { mountFrame, type FrameHostHandle } from '../../../widget/frame/frame-ho
 import { Decision } from '../../../shared/domain/decision';
 
 const FRAME = 'https://huren.hospital.example';
-const config = { fhirBaseUrl: 'https://platform.example/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['demo'] };
+const config = { fhirBaseUrl: 'https://platform.example/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['https://huren.hospital.example/packs/demo.json'] };
 const zhang = { patient: { identifier: { system: 'urn:oid:2.16.156.10011.1.4', value: '440802197003150017' }, name: '张伟' } };
 
 let handle: FrameHostHandle | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { exactOrigin, FrameConfig, FrameMessage, HostMessage } from '../../../widget/frame/protocol';
 import { startFrame } from '../../../widget/frame/frame-page';
 
-const config = { fhirBaseUrl: 'https://platform.example/fhir/R4', receivingInstitution: 'zj-rmyy' };
+const config = { fhirBaseUrl: 'https://platform.example/fhir/R4', receivingInstitution: 'zj-rmyy', packs: ['https://huren.hospital.example/packs/demo.json'] };
 
 describe('iframe-mode protocol', () => {
   test('origins are exact: no wildcard, path, trailing slash or other scheme', () => {

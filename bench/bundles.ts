@@ -39,6 +39,9 @@ export function measureBundles(): BundleSize[] {
     size('background service worker', [join(EXT, 'background.js')]),
     size('widget IIFE (huren-widget.js)', [join(WIDGET, 'huren-widget.js')], WIDGET_BUDGET_GZIP),
     size('widget ESM (huren-widget.mjs)', [join(WIDGET, 'huren-widget.mjs')], WIDGET_BUDGET_GZIP),
+    size('widget stats IIFE (huren-widget-stats.js)', [join(WIDGET, 'huren-widget-stats.js')]),
+    size('widget stats ESM (huren-widget-stats.mjs)', [join(WIDGET, 'huren-widget-stats.mjs')]),
+    size('iframe host (huren-frame-host.js)', [join(WIDGET, 'huren-frame-host.js')]),
   ];
 }
 
@@ -48,6 +51,6 @@ export function printBundles(sizes: BundleSize[]): void {
   console.log('\n## Bundle sizes (gzip -9)');
   for (const s of sizes) {
     const verdict = s.budget === undefined ? '' : s.gzip <= s.budget ? `  ✓ within ${kb(s.budget)}` : `  ✗ OVER ${kb(s.budget)}`;
-    console.log(`${s.name.padEnd(40)} ${kb(s.raw).padStart(10)} raw ${kb(s.gzip).padStart(10)} gzip${verdict}`);
+    console.log(`${s.name.padEnd(44)} ${kb(s.raw).padStart(10)} raw ${kb(s.gzip).padStart(10)} gzip${verdict}`);
   }
 }

@@ -27,6 +27,7 @@ function sideBuilds(): Plugin {
         emptyOutDir: false,
         sourcemap: true,
         lib: { entry: resolve(root, entry), name, formats, fileName },
+        rolldownOptions: { output: { minify: true } },
       },
     });
   return {
@@ -81,5 +82,8 @@ export default defineConfig({
       formats: ['es', 'iife'],
       fileName: (format) => (format === 'es' ? 'huren-widget.mjs' : 'huren-widget.js'),
     },
+    // Vite leaves a library's ESM output unminified (whitespace, names): huren-widget.mjs is also
+    // loaded as is by <script type="module">, so it is minified like the IIFE (pure annotations are kept).
+    rolldownOptions: { output: { minify: true } },
   },
 });

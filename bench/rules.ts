@@ -94,7 +94,7 @@ const LEVELS = ['三级甲等', '三级', '二级甲等', '二级', '一级'] as
 const LAB_GROUPS = ['临床化学', '临床血液体液', '临床免疫', '临床微生物', '临床分子生物学'];
 const IMAGING_GROUPS = ['普通放射', 'CT', 'MRI', '超声'];
 
-function benchPack(): RulePack {
+export function benchPack(): RulePack {
   const rand = prng(500);
   const catalog = Array.from({ length: ITEMS }, (_, i) => {
     const lab = i < ITEMS * 0.8;
@@ -156,7 +156,7 @@ function benchPack(): RulePack {
   return parsed.pack;
 }
 
-function benchResults(n: number): ExternalResult[] {
+export function benchResults(n: number): ExternalResult[] {
   const rand = prng(n);
   const nowMs = Date.parse(NOW);
   return Array.from({ length: n }, (_, i): ExternalResult => {

@@ -1,4 +1,4 @@
-import { dayNumber, MS_PER_DAY } from './calendar.ts';
+import { dayNumber, daysInMonth, MS_PER_DAY } from './calendar.ts';
 
 /** A time read on the pack's wall clock: its calendar day and its wall time in ms (as if UTC). */
 export interface ClockReading {
@@ -17,18 +17,37 @@ const ISO =
  * date. Returns null for anything else, including impossible dates.
  */
 export function readClock(value: string, timeZone: string): ClockReading | null {
+  const wallMs = readWallMs(value, timeZone);
+  if (Number.isNaN(wallMs)) return null;
+  return { day: Math.floor(wallMs / MS_PER_DAY), wallMs, dateOnly: lastDateOnly };
+}
+
+/** Whether the last readWallMs that succeeded read a bare date. */
+export let lastDateOnly = false;
+
+/**
+ * readClock without the record: the wall time in ms (as if UTC), NaN when unreadable; a bare
+ * date reads as its midnight and sets lastDateOnly. The evaluation loop calls this once per
+ * result, so it allocates nothing on the shapes platforms send.
+ */
+export function readWallMs(value: string, timeZone: string): number {
   const fields = scanIso(value) ?? matchIso(value.trim());
-  if (fields === null) return null;
+  if (fields === null) return NaN;
   const [year, month, date, hour, minute, second, millis, offsetMs] = fields;
-  // Years before 1900 are typos in a results feed, and Date.UTC maps 0–99 to 19xx.
-  if (year < 1900 || month < 1 || month > 12 || date < 1 || date > 31) return null;
+  // Years before 1900 are typos in a results feed.
+  if (year < 1900 || month < 1 || month > 12 || date < 1 || date > 31) return NaN;
+  if (date > 28 && date > daysInMonth(year, month)) return NaN;
   const day = dayNumber(year, month, date);
-  if (date > 28 && new Date(day * MS_PER_DAY).getUTCDate() !== date) return null;
-  if (hour < 0) return { day, wallMs: day * MS_PER_DAY, dateOnly: true };
-  if (hour > 23 || minute > 59 || second > 59) return null;
+  if (hour < 0) {
+    lastDateOnly = true;
+    return day * MS_PER_DAY;
+  }
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  lastDateOnly = false;
   const fieldsMs = day * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
-  if (Number.isNaN(offsetMs)) return { day, wallMs: fieldsMs, dateOnly: false };
-  return fromInstant(fieldsMs - offsetMs, timeZone);
+  if (Number.isNaN(offsetMs)) return fieldsMs;
+  const utcMs = fieldsMs - offsetMs;
+  return utcMs + zoneOffsetMs(timeZone, utcMs);
 }
 
 /** [year, month, day, hour (−1: date only), minute, second, ms, offset ms (NaN: none)] */
@@ -135,32 +154,38 @@ function offsetOfDesignator(zone: string): number {
   return sign * (hours * 60 + minutes) * 60_000;
 }
 
-// Zone offsets change only on quarter-hour instants, so one Intl call per quarter hour is exact;
-// the cache keeps evaluation linear and cheap (Intl formatting costs microseconds).
+// Zone offsets change only on quarter-hour instants, so one Intl call per quarter hour is exact.
+// The answers are kept per zone in a direct-mapped table (slot = bucket mod size): a lookup is
+// two typed-array reads, and 16 384 slots hold 170 consecutive days without a collision.
 const BUCKET_MS = 900_000;
+const SLOTS = 16_384;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, Map<number, number>>();
-const last = { zone: '', bucket: NaN, offset: 0 };
+interface ZoneTable {
+  zone: string;
+  buckets: Float64Array;
+  offsets: Float64Array;
+}
+const tables = new Map<string, ZoneTable>();
+let lastTable: ZoneTable | null = null;
+
+function zoneTable(timeZone: string): ZoneTable {
+  let t = tables.get(timeZone);
+  if (t === undefined) {
+    t = { zone: timeZone, buckets: new Float64Array(SLOTS).fill(NaN), offsets: new Float64Array(SLOTS) };
+    tables.set(timeZone, t);
+  }
+  return t;
+}
 
 /** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  const t = lastTable !== null && lastTable.zone === timeZone ? lastTable : (lastTable = zoneTable(timeZone));
   const bucket = Math.floor(utcMs / BUCKET_MS);
-  // Results cluster in time: the previous answer is usually the right one.
-  if (timeZone === last.zone && bucket === last.bucket) return last.offset;
-  let byBucket = offsets.get(timeZone);
-  if (byBucket === undefined) {
-    byBucket = new Map();
-    offsets.set(timeZone, byBucket);
-  }
-  let offset = byBucket.get(bucket);
-  if (offset === undefined) {
-    offset = computeOffset(timeZone, bucket * BUCKET_MS);
-    if (byBucket.size > 100_000) byBucket.clear();
-    byBucket.set(bucket, offset);
-  }
-  last.zone = timeZone;
-  last.bucket = bucket;
-  last.offset = offset;
+  const slot = bucket & (SLOTS - 1);
+  if (t.buckets[slot] === bucket) return t.offsets[slot]!;
+  const offset = computeOffset(timeZone, bucket * BUCKET_MS);
+  t.buckets[slot] = bucket;
+  t.offsets[slot] = offset;
   return offset;
 }
 

@@ -199,3 +199,16 @@ describe('50 rapid patient switches', () => {
     await page.close();
   }, 180_000);
 });
+
+test('huren-widget.js carries no rule pack JSON, no statistics view and no iframe host (source map)', async () => {
+  for (const file of ['huren-widget.js', 'huren-widget.mjs']) {
+    const map = JSON.parse(await readFile(new URL(`../../dist/widget/${file}.map`, import.meta.url), 'utf8')) as { sources: string[] };
+    expect(map.sources.length, file).toBeGreaterThan(50);
+    expect(map.sources.filter((s) => /rules\/packs\/|rules\/bundled|\.json$|shared\/(ui\/)?stats\/|widget\/stats|frame\/frame-host/.test(s)), file).toEqual([]);
+  }
+  // The demo serves the packs the widget fetches.
+  const pack = await fetch(`${server.url}/packs/demo.json`);
+  expect(pack.status).toBe(200);
+  expect(((await pack.json()) as { meta: { id: string } }).meta.id).toBe('demo');
+  expect((await fetch(`${server.url}/packs/..%2Fpacks%2Fdemo.json`)).status).toBe(404);
+});

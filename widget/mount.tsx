@@ -78,7 +78,12 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
   const settle = (of: NonNullable<typeof core>, packs: PackState) => {
     if (unmounted || core !== of) return;
     of.packs = packs;
-    render();
+    try {
+      render();
+    } catch (err) {
+      // Options the host made invalid since: its update() already threw; nothing to render.
+      console.error((err as Error).message);
+    }
   };
   render();
 

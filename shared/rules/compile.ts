@@ -16,6 +16,10 @@ export interface CompiledNegative {
 
 export interface CompiledItem {
   item: CatalogItem;
+  /** Position of the item's group in the catalog's groups (CompiledPack.groups). */
+  groupIndex: number;
+  /** 1 for lab, 2 for imaging: tested against CompiledQualification.categoryMask. */
+  categoryBit: number;
   limitDays: number;
   limitFromDefault: boolean;
   negatives: CompiledNegative[];
@@ -32,10 +36,17 @@ export interface CompiledQualification {
   groups: ReadonlySet<string> | null;
   categories: ReadonlySet<Category> | null;
   mark: Mark | undefined;
+  /** Coverage by category (bits of CompiledItem.categoryBit) and by catalog group index. */
+  categoryMask: number;
+  groupCovered: Uint8Array | null;
+  /** Normalized spellings of the mark (label and aliases), as printed on a result. */
+  markKeys: ReadonlySet<string>;
 }
 
 export interface CompiledInstitution {
   inst: Institution;
+  /** Position in the pack's institutions, for per-evaluation tables. */
+  index: number;
   rank: number;
   qualifications: CompiledQualification[];
   view: Readonly<VerdictIssuer>;
@@ -68,7 +79,11 @@ export interface CompiledPack {
   flagLabels: Map<string, BilingualText>;
   /** Catalog position, so prompts follow the list's own order. */
   itemOrder: Map<string, number>;
+  /** The catalog's item groups, in order of first appearance (CompiledItem.groupIndex). */
+  groups: string[];
 }
+
+const CATEGORY_BIT: Record<Category, number> = { lab: 1, imaging: 2 };
 
 const compiled = new WeakMap<RulePack, CompiledPack>();
 
@@ -111,11 +126,15 @@ function build(pack: RulePack): CompiledPack {
   const itemsByName = new Map<string, CompiledItem>();
   const itemsById = new Map<string, CompiledItem>();
 
+  const groupIndex = new Map<string, number>();
   for (const item of pack.catalog) {
+    if (!groupIndex.has(item.group)) groupIndex.set(item.group, groupIndex.size);
     const explicit = item.timeLimitDays;
     const view = Object.freeze({ id: item.id, name: item.name, category: item.category, group: item.group, price: item.price ?? null });
     const ci = {
       item,
+      groupIndex: groupIndex.get(item.group)!,
+      categoryBit: CATEGORY_BIT[item.category],
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
       negatives: [],
@@ -170,18 +189,31 @@ function build(pack: RulePack): CompiledPack {
   for (const mark of pack.marks) {
     for (const label of [mark.label, ...mark.aliases]) marks.set(normalizeMark(label), mark);
   }
+  let instIndex = 0;
   for (const inst of pack.institutions) {
-    const qualifications = inst.qualifications.map(
-      (q): CompiledQualification => ({
+    const qualifications = inst.qualifications.map((q): CompiledQualification => {
+      const mark = marks.get(normalizeMark(q.mark));
+      let groupCovered: Uint8Array | null = null;
+      if (q.groups !== undefined) {
+        groupCovered = new Uint8Array(groupIndex.size);
+        for (const g of q.groups) {
+          const gi = groupIndex.get(g);
+          if (gi !== undefined) groupCovered[gi] = 1;
+        }
+      }
+      return {
         q,
         items: q.items === undefined ? null : new Set(q.items),
         groups: q.groups === undefined ? null : new Set(q.groups),
         categories: q.categories === undefined ? null : new Set(q.categories),
-        mark: marks.get(normalizeMark(q.mark)),
-      }),
-    );
+        mark,
+        categoryMask: (q.categories ?? []).reduce((m, c) => m | CATEGORY_BIT[c], 0),
+        groupCovered,
+        markKeys: new Set((mark === undefined ? [q.mark] : [mark.label, ...mark.aliases]).map(normalizeMark)),
+      };
+    });
     const view = Object.freeze({ id: inst.id, name: inst.name, level: inst.level, region: inst.region });
-    const ci: CompiledInstitution = { inst, rank: levelRank(inst.level), qualifications, view };
+    const ci: CompiledInstitution = { inst, index: instIndex++, rank: levelRank(inst.level), qualifications, view };
     institutionsById.set(inst.id, ci);
     for (const idf of inst.identifiers) {
       const system = idf.system === undefined ? '' : normalizeSystem(idf.system);
@@ -231,6 +263,7 @@ function build(pack: RulePack): CompiledPack {
     regionChain,
     flagLabels: new Map(pack.flags.map((f) => [f.code, f.label])),
     itemOrder: new Map(pack.catalog.map((item, i) => [item.id, i])),
+    groups: [...groupIndex.keys()],
   };
 }
 
@@ -246,6 +279,15 @@ function coversItem(entry: NegativeEntry, item: CatalogItem): boolean {
     return [item.name, ...item.aliases].some((n) => names.has(normalizeItemName(n)));
   }
   return false;
+}
+
+/** coversQualification on the compiled item: bit and array tests, a set only for items. */
+export function coversCompiled(cq: CompiledQualification, ci: CompiledItem): boolean {
+  return (
+    (cq.categoryMask & ci.categoryBit) !== 0 ||
+    (cq.groupCovered !== null && cq.groupCovered[ci.groupIndex] === 1) ||
+    (cq.items !== null && cq.items.has(ci.item.id))
+  );
 }
 
 /** A qualification covers an item named in items, in one of its groups, or of its categories. */

@@ -1,10 +1,10 @@
 import type { Order } from '../domain/encounter.ts';
 import type { ExternalResult } from '../domain/external-result.ts';
 import { compilePacks, type CompiledInstitution, type CompiledPack } from './compile.ts';
-import { judge, type PackContext } from './judge.ts';
+import { judge, PackContext } from './judge.ts';
 import type { Problem } from './problems.ts';
 import { buildPrompts, type Prompts } from './prompts.ts';
-import { findInstitution, findIssuer } from './rules/issuer.ts';
+import { findInstitution } from './rules/issuer.ts';
 import type { Receiver } from './rules/receiver.ts';
 import type { RulePack } from './schema/rule-pack.ts';
 import { fromInstant, readClock, type ClockReading } from './time/clock-reading.ts';
@@ -53,11 +53,20 @@ export function evaluate(input: EvaluationInput): Evaluation {
   // Reused per result: the issuer as each pack knows it (null when that pack does not list it).
   const issuers: (CompiledInstitution | null)[] = new Array(contexts.length);
 
+  if (contexts.length === 1) {
+    const ctx = contexts[0]!;
+    for (let r = 0; r < input.results.length; r++) {
+      const result = input.results[r]!;
+      verdicts[r] = judge(result, ctx, ctx.findIssuer(result.issuer));
+    }
+    return { verdicts, prompts: buildPrompts(verdicts, input.results, cps, input.orders ?? []) };
+  }
+
   for (let r = 0; r < input.results.length; r++) {
     const result = input.results[r]!;
     let covered = false;
     for (let p = 0; p < contexts.length; p++) {
-      issuers[p] = findIssuer(contexts[p]!.cp, result.issuer);
+      issuers[p] = contexts[p]!.findIssuer(result.issuer);
       if (issuers[p] !== null) covered = true;
     }
     let best: Verdict | null = null;
@@ -109,9 +118,7 @@ function packContexts(cps: readonly CompiledPack[], input: EvaluationInput): Pac
       region: inst.region,
       alliances: new Set(inst.alliances),
     };
-    return { cp, now: nowDay(now), receiver, flags, timeExplanations: new Map(),
-      levelExplanations: new Map(),
-    };
+    return new PackContext(cp, nowDay(now), receiver, flags);
   });
 }
 

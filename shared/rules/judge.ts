@@ -1,140 +1,271 @@
 import type { ExternalResult } from '../domain/external-result.ts';
 import type { BilingualText } from './schema/common.ts';
-import type { CompiledInstitution, CompiledPack } from './compile.ts';
+import { systemKey, type CompiledInstitution, type CompiledItem, type CompiledPack } from './compile.ts';
 import { explain } from './explain.ts';
-import { checkCatalog, type ItemMatch } from './rules/catalog.ts';
-import { checkCompleteness } from './rules/completeness.ts';
+import { matchName } from './match/match-catalog-item.ts';
+import { notInCatalogDetail } from './rules/catalog.ts';
+import {
+  blank,
+  clockTime,
+  futureDetail,
+  missingDetail,
+  notFinal,
+  notFinalDetail,
+  unreadableDetail,
+} from './rules/completeness.ts';
+import { normalizeItemName } from './match/normalize-name.ts';
 import { checkLevel, levelApplies, sameAlliance } from './rules/level.ts';
-import { checkNegativeList } from './rules/negative-list.ts';
-import { outcome, type Outcome } from './rules/outcome.ts';
-import { checkQualification } from './rules/qualification.ts';
+import { firstNegative, negativeDetail } from './rules/negative-list.ts';
+import type { Outcome } from './rules/outcome.ts';
+import { checkQualification, qualify } from './rules/qualification.ts';
 import type { Receiver } from './rules/receiver.ts';
-import { timeOutcome, timeWindow } from './rules/time-limit.ts';
-import { formatDay } from './time/calendar.ts';
-import type { ClockReading } from './time/clock-reading.ts';
-import { reasonShort, type Verdict } from './verdict.ts';
+import { timeOutcome } from './rules/time-limit.ts';
+import { formatDay, MS_PER_DAY } from './time/calendar.ts';
+import { lastDateOnly, readWallMs, type ClockReading } from './time/clock-reading.ts';
+import { reasonShort, VerdictRecord, type Explainer, type RuleId, type Verdict, type VerdictStatus } from './verdict.ts';
 
-/** What one evaluation shares across results for a pack. */
-export interface PackContext {
-  cp: CompiledPack;
-  now: ClockReading;
-  receiver: Receiver;
-  flags: ReadonlySet<string>;
-  /** Per evaluation: time-limit sentences by (D, N, category), shared by the verdicts that match. */
-  timeExplanations: Map<number, Readonly<BilingualText>>;
-  /** Per evaluation: level-rule sentences by issuer. */
-  levelExplanations: Map<CompiledInstitution, Readonly<BilingualText>>;
+/** How an issuer stands with the receiver, per evaluation (0: not yet known). */
+const ALLIANCE = 1;
+const LEVEL_OK = 2;
+const LEVEL_FAILS = 3;
+
+/**
+ * What one evaluation shares across results for a pack: the pack, today, the receiver, and
+ * small caches that live as long as the evaluation (no cross-call state, no clock).
+ */
+export class PackContext implements Explainer {
+  readonly zone: string;
+  readonly basis: 'collection' | 'report';
+  readonly allianceAllItems: boolean;
+  /** By CompiledInstitution.index: ALLIANCE, LEVEL_OK or LEVEL_FAILS once known. */
+  private readonly routes: Uint8Array;
+  // The last code system seen and its table: results repeat one or two systems.
+  private itemSystem: string | null = null;
+  private itemCodes: Map<string, CompiledItem> | undefined = undefined;
+  private orgSystem: string | null = null;
+  private orgValues: Map<string, CompiledInstitution> | undefined = undefined;
+  // The last clock time read: a panel's results share theirs.
+  private lastRaw = '';
+  private lastWall = NaN;
+  private lastDateOnly = false;
+
+  constructor(
+    readonly cp: CompiledPack,
+    readonly now: ClockReading,
+    readonly receiver: Receiver,
+    readonly flags: ReadonlySet<string>,
+  ) {
+    this.zone = cp.pack.clock.timeZone;
+    this.basis = cp.pack.clock.basis;
+    this.allianceAllItems = cp.pack.policy.alliance === 'all-items';
+    this.routes = new Uint8Array(cp.pack.institutions.length);
+  }
+
+  /** findIssuer, with the identifier system's table remembered between results. */
+  findIssuer(issuer: ExternalResult['issuer']): CompiledInstitution | null {
+    const cp = this.cp;
+    const identifiers = issuer.identifiers;
+    if (identifiers !== undefined) {
+      for (let i = 0; i < identifiers.length; i++) {
+        const idf = identifiers[i]!;
+        const system = idf.system;
+        let hit: CompiledInstitution | null | undefined;
+        if (system === undefined) {
+          hit = cp.institutionsByBareValue.get(idf.value);
+        } else {
+          if (system !== this.orgSystem) {
+            this.orgSystem = system;
+            this.orgValues = cp.institutionsByIdentifier.get(systemKey(system));
+          }
+          hit = this.orgValues?.get(idf.value) ?? cp.institutionsByIdentifier.get('')?.get(idf.value);
+        }
+        if (hit) return hit;
+      }
+    }
+    if (issuer.name !== undefined && issuer.name.trim() !== '') {
+      return cp.institutionsByName.get(normalizeItemName(issuer.name)) ?? null;
+    }
+    return null;
+  }
+
+  /** matchCompiled, with the code system's table remembered between results. */
+  matchItem(item: ExternalResult['item']): CompiledItem | null {
+    const cp = this.cp;
+    const codes = item.codes;
+    if (codes !== undefined) {
+      for (let i = 0; i < codes.length; i++) {
+        const c = codes[i]!;
+        const code = trimmed(c.code);
+        const system = c.system;
+        let hit: CompiledItem | null | undefined;
+        if (system === undefined) {
+          hit = cp.itemsByBareCode.get(code);
+        } else {
+          if (system !== this.itemSystem) {
+            this.itemSystem = system;
+            this.itemCodes = cp.itemsByCode.get(systemKey(system));
+          }
+          hit = this.itemCodes?.get(code);
+        }
+        if (hit) {
+          this.matchedBy = 'code';
+          return hit;
+        }
+      }
+    }
+    this.matchedBy = 'name';
+    return matchName(cp, item.name);
+  }
+  matchedBy: 'code' | 'name' = 'code';
+
+  /** The clock time's wall ms (NaN when unreadable); wallDateOnly tells a bare date. */
+  readWall(raw: string): number {
+    if (raw !== this.lastRaw) {
+      this.lastWall = readWallMs(raw, this.zone);
+      this.lastDateOnly = lastDateOnly;
+      this.lastRaw = raw;
+    }
+    this.wallDateOnly = this.lastDateOnly;
+    return this.lastWall;
+  }
+  wallDateOnly = false;
+
+  /** ALLIANCE, LEVEL_OK or LEVEL_FAILS for an issuer, computed once per evaluation. */
+  route(issuer: CompiledInstitution): number {
+    let r = this.routes[issuer.index]!;
+    if (r === 0) {
+      r = sameAlliance(this.cp, issuer, this.receiver)
+        ? ALLIANCE
+        : levelApplies(this.cp, issuer, this.receiver)
+          ? LEVEL_OK
+          : LEVEL_FAILS;
+      this.routes[issuer.index] = r;
+    }
+    return r;
+  }
+
+  /** The explanation of a verdict this context judged, built when first read. */
+  explain(v: Verdict, detail: (() => BilingualText) | null): BilingualText {
+    const cp = this.cp;
+    if (detail !== null) return explain(v.reasonShort, detail(), v.rule, cp);
+    if (v.rule === 'level') {
+      const issuer = cp.institutionsById.get(v.issuer!.id)!;
+      const o = checkLevel(cp, issuer, this.receiver)!;
+      return explain(v.reasonShort, o.detail, o.rule, cp);
+    }
+    const w = { clockDate: v.clockDate!, lastValidDay: v.lastValidDay!, daysLeft: v.daysLeft! };
+    const o = timeOutcome(w, v.timeLimitDays!, v.item!.category, this.basis);
+    return explain(v.reasonShort, o.detail, o.rule, cp);
+  }
+}
+
+/** The code as the catalog keys it: trimmed (the usual code has nothing to trim). */
+function trimmed(code: string): string {
+  const a = code.charCodeAt(0);
+  const z = code.charCodeAt(code.length - 1);
+  return a > 32 && a < 160 && z > 32 && z < 160 ? code : code.trim();
 }
 
 /**
  * Judge one result by one pack: the rules run in the order of precedence and the first that
  * fails decides (incomplete → catalog → negative list → issuer → qualification → level → time).
+ * No text is built here: the explanation is made when the verdict's explanation is read.
  */
 export function judge(result: ExternalResult, ctx: PackContext, issuer: CompiledInstitution | null): Verdict {
-  const { cp, receiver } = ctx;
-  const policy = cp.pack.policy;
-  const v = blankVerdict(result, cp, issuer);
+  const cp = ctx.cp;
+  const view = issuer === null ? null : issuer.view;
 
-  const reading = checkCompleteness(result, cp.pack.clock, ctx.now);
-  if ('status' in reading) return done(v, reading, cp);
-  v.clockDate = formatDay(reading.day);
+  // 结果完整性
+  const status = result.status;
+  if (notFinal(status)) {
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => notFinalDetail(status!));
+  }
+  const raw = clockTime(result, ctx.basis);
+  if (blank(raw)) {
+    const basis = ctx.basis;
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => missingDetail(basis));
+  }
+  const wallMs = ctx.readWall(raw);
+  if (Number.isNaN(wallMs)) {
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => unreadableDetail(raw));
+  }
+  const day = Math.floor(wallMs / MS_PER_DAY);
+  if (ctx.wallDateOnly ? day > ctx.now.day : wallMs > ctx.now.wallMs) {
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => futureDetail(day));
+  }
+  const clockDate = formatDay(day);
 
-  const inAlliance = issuer !== null && sameAlliance(cp, issuer, receiver);
-  const catalog = checkCatalog(result, cp, inAlliance && policy.alliance === 'all-items');
-  if ('status' in catalog) return done(v, catalog, cp);
-  const match = catalog.match;
-  setItem(v, result, match);
+  // 互认项目清单
+  const route = issuer === null ? 0 : ctx.route(issuer);
+  const ci = ctx.matchItem(result.item);
+  const by = ci === null ? null : ctx.matchedBy;
+  if (ci === null && !(route === ALLIANCE && ctx.allianceAllItems)) {
+    const name = result.item.name;
+    return refuse(result, ctx, 'not-in-catalog', 'catalog', clockDate, null, view, null, () => notInCatalogDetail(name));
+  }
+  const item = ci === null ? Object.freeze({ id: null, name: result.item.name, category: result.category, group: null, price: null }) : ci.view;
 
-  const negative = checkNegativeList(result, cp, match, ctx.flags);
-  if (negative !== null) return done(v, negative, cp);
+  // 负面清单
+  const match = ci === null ? null : by === 'code' ? ci.byCode : ci.byName;
+  const negative = firstNegative(result, cp, match, ctx.flags);
+  if (negative !== null) {
+    const name = ci?.item.name ?? result.item.name;
+    const abnormal = result.abnormal === true;
+    const flags = ctx.flags;
+    return refuse(result, ctx, 'negative-listed', negative.rule, clockDate, item, view, by, () =>
+      negativeDetail(negative, name, abnormal, flags, cp),
+    );
+  }
 
+  // 互认机构清单
   if (issuer === null) {
     const named = result.issuer.name ?? result.issuer.identifiers?.[0]?.value ?? '（未注明）';
-    const f = outcome('unknown-issuer', 'issuer', `${named}不在互认机构清单内`, `${named} is not in the institutions list`);
-    return done(v, f, cp);
+    return refuse(result, ctx, 'unknown-issuer', 'issuer', clockDate, item, view, by, () => ({
+      'zh-CN': `${named}不在互认机构清单内`,
+      en: `${named} is not in the institutions list`,
+    }));
   }
 
-  const category = match?.ci.item.category ?? result.category;
-  if (inAlliance) {
-    v.via = 'alliance';
-  } else {
-    const q = checkQualification(result, cp, issuer, match!.ci.item, v.clockDate, receiver);
-    if (typeof q !== 'string') return done(v, q, cp);
-    v.mark = q;
-    if (!levelApplies(cp, issuer, receiver)) {
-      // The sentence names only the two institutions: build it once per issuer.
-      let explanation = ctx.levelExplanations.get(issuer);
-      if (explanation === undefined) {
-        const o = checkLevel(cp, issuer, receiver)!;
-        explanation = Object.freeze(explain(reasonShort(o.status, null), o.detail, o.rule, cp));
-        ctx.levelExplanations.set(issuer, explanation);
-      }
-      v.status = 'level-not-applicable';
-      v.rule = 'level';
-      v.reasonShort = reasonShort(v.status, null);
-      v.explanation = explanation;
-      return v;
+  // 互认资质, 同级互认、下级认上级 (an alliance member skips both)
+  let via: 'alliance' | 'level' = 'alliance';
+  let mark: string | null = null;
+  if (route !== ALLIANCE) {
+    const q = qualify(result.marks, cp, issuer, ci!, clockDate, ctx.receiver);
+    if (typeof q === 'string') {
+      const receiver = ctx.receiver;
+      return refuse(result, ctx, 'issuer-not-qualified', q, clockDate, item, view, by, () =>
+        (checkQualification(result, cp, issuer, ci!.item, clockDate, receiver) as Outcome).detail,
+      );
     }
-    v.via = 'level';
+    mark = q.q.mark;
+    if (route === LEVEL_FAILS) {
+      const s: VerdictStatus = 'level-not-applicable';
+      return new VerdictRecord(result.id, s, reasonShort(s, null), 'level', cp.ref, item, by, view, null, mark,
+        clockDate, ctx.basis, null, null, null, null, ctx, null, wallMs);
+    }
+    via = 'level';
   }
 
-  const limit = match?.ci.limitDays ?? cp.pack.defaults.timeLimitDays[category];
-  v.timeLimitDays = limit;
-  v.timeLimitFromDefault = match?.ci.limitFromDefault ?? true;
-  const w = timeWindow(reading.day, ctx.now.day, limit);
-  v.clockDate = w.clockDate;
-  v.lastValidDay = w.lastValidDay;
-  v.daysLeft = w.daysLeft;
-  v.status = w.daysLeft < 0 ? 'expired' : 'recognizable';
-  v.rule = 'time-limit';
-  v.reasonShort = reasonShort(v.status, limit);
-  // The sentence depends only on D, N and the category (today is fixed): most results share one.
-  const key = (reading.day * 4096 + limit) * 2 + (category === 'lab' ? 0 : 1);
-  let explanation = ctx.timeExplanations.get(key);
-  if (explanation === undefined) {
-    const o = timeOutcome(w, limit, category, cp.pack.clock.basis);
-    explanation = Object.freeze(explain(v.reasonShort, o.detail, o.rule, cp));
-    ctx.timeExplanations.set(key, explanation);
-  }
-  v.explanation = explanation;
-  return v;
+  // 参考时限: T − D ≤ N
+  const limit = ci !== null ? ci.limitDays : cp.pack.defaults.timeLimitDays[result.category];
+  const daysLeft = limit - (ctx.now.day - day);
+  const s: VerdictStatus = daysLeft < 0 ? 'expired' : 'recognizable';
+  return new VerdictRecord(result.id, s, reasonShort(s, limit), 'time-limit', cp.ref, item, by, view, via, mark,
+    clockDate, ctx.basis, limit, ci !== null ? ci.limitFromDefault : true, formatDay(day + limit), daysLeft, ctx, null, wallMs);
 }
 
-function blankVerdict(result: ExternalResult, cp: CompiledPack, issuer: CompiledInstitution | null): Verdict {
-  return {
-    resultId: result.id,
-    status: 'incomplete',
-    reasonShort: { 'zh-CN': '', en: '' },
-    explanation: { 'zh-CN': '', en: '' },
-    rule: 'completeness',
-    pack: cp.ref,
-    item: null,
-    matchedBy: null,
-    issuer: issuer === null ? null : issuer.view,
-    via: null,
-    mark: null,
-    clockDate: null,
-    clockBasis: cp.pack.clock.basis,
-    timeLimitDays: null,
-    timeLimitFromDefault: null,
-    lastValidDay: null,
-    daysLeft: null,
-  };
-}
-
-function setItem(v: Verdict, result: ExternalResult, match: ItemMatch | null): void {
-  if (match === null) {
-    v.item = { id: null, name: result.item.name, category: result.category, group: null, price: null };
-    return;
-  }
-  v.item = match.ci.view;
-  v.matchedBy = match.by;
-}
-
-function done(v: Verdict, f: Outcome, cp: CompiledPack): Verdict {
-  v.status = f.status;
-  v.rule = f.rule;
-  v.reasonShort = reasonShort(f.status, v.timeLimitDays);
-  v.explanation = explain(v.reasonShort, f.detail, f.rule, cp);
-  return v;
+/** A verdict refused by a rule before the time limit; detail is built only if it is read. */
+function refuse(
+  result: ExternalResult,
+  ctx: PackContext,
+  status: VerdictStatus,
+  rule: RuleId,
+  clockDate: string | null,
+  item: Verdict['item'],
+  issuer: Verdict['issuer'],
+  by: 'code' | 'name' | null,
+  detail: () => BilingualText,
+): Verdict {
+  return new VerdictRecord(result.id, status, reasonShort(status, null), rule, ctx.cp.ref, item, by, issuer, null, null,
+    clockDate, ctx.basis, null, null, null, null, ctx, detail, NaN);
 }

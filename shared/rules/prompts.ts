@@ -4,7 +4,7 @@ import type { ExternalResult } from '../domain/external-result.ts';
 import { readClock } from './time/clock-reading.ts';
 import { matchCompiled } from './match/match-catalog-item.ts';
 import { normalizeItemName } from './match/normalize-name.ts';
-import type { Verdict, VerdictItem } from './verdict.ts';
+import { VerdictRecord, type Verdict, type VerdictItem } from './verdict.ts';
 
 /** 开单提醒: for an order being placed, the best recognizable result for the same item. */
 export interface OrderPrompt {
@@ -61,10 +61,14 @@ export function buildPrompts(
   for (let i = 0; i < verdicts.length; i++) {
     const verdict = verdicts[i]!;
     if (verdict.status !== 'recognizable') continue;
-    const pack = packs.get(verdict.pack.id)!;
-    const r = results[i]!;
-    const raw = pack.clock.basis === 'collection' ? r.collectedAt : (r.reportedAt ?? r.collectedAt);
-    const j: Judged = { verdict, wallMs: readClock(raw ?? '', pack.clock.timeZone)?.wallMs ?? 0 };
+    let wallMs = VerdictRecord.wallMs(verdict);
+    if (Number.isNaN(wallMs)) {
+      const pack = packs.get(verdict.pack.id)!;
+      const r = results[i]!;
+      const raw = pack.clock.basis === 'collection' ? r.collectedAt : (r.reportedAt ?? r.collectedAt);
+      wallMs = readClock(raw ?? '', pack.clock.timeZone)?.wallMs ?? 0;
+    }
+    const j: Judged = { verdict, wallMs };
     const key = itemKey(verdict);
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [j]);

@@ -120,3 +120,87 @@ function shortLabel(status: VerdictStatus, limitDays: number | null): BilingualT
       return { 'zh-CN': '结果信息不完整', en: 'Result information incomplete' };
   }
 }
+
+/** Builds a verdict's explanation when it is first read (see VerdictRecord). */
+export interface Explainer {
+  explain(v: Verdict, detail: (() => BilingualText) | null): BilingualText;
+}
+
+/**
+ * A verdict as the engine returns it. The explanation is built only when read — the panel shows
+ * it for the few results on screen — and then kept; JSON.stringify includes it (toJSON). The
+ * other fields are plain own properties.
+ */
+export class VerdictRecord implements Verdict {
+  #explainer: Explainer;
+  #detail: (() => BilingualText) | null;
+  #text: BilingualText | null = null;
+  /** Wall time of the clock reading (ms, as if UTC), for ranking results of the same day. */
+  #wallMs: number;
+
+  constructor(
+    public resultId: string,
+    public status: VerdictStatus,
+    public reasonShort: Readonly<BilingualText>,
+    public rule: RuleId,
+    public pack: PackRef,
+    public item: Readonly<VerdictItem> | null,
+    public matchedBy: 'code' | 'name' | null,
+    public issuer: Readonly<VerdictIssuer> | null,
+    public via: 'level' | 'alliance' | null,
+    public mark: string | null,
+    public clockDate: string | null,
+    public clockBasis: 'collection' | 'report' | null,
+    public timeLimitDays: number | null,
+    public timeLimitFromDefault: boolean | null,
+    public lastValidDay: string | null,
+    public daysLeft: number | null,
+    explainer: Explainer,
+    detail: (() => BilingualText) | null,
+    wallMs: number,
+  ) {
+    this.#explainer = explainer;
+    this.#detail = detail;
+    this.#wallMs = wallMs;
+  }
+
+  get explanation(): BilingualText {
+    if (this.#text === null) {
+      this.#text = this.#explainer.explain(this, this.#detail);
+      this.#detail = null;
+    }
+    return this.#text;
+  }
+
+  set explanation(text: BilingualText) {
+    this.#text = text;
+  }
+
+  /** The verdict's fields in their documented order, the explanation included. */
+  toJSON(): Verdict {
+    return {
+      resultId: this.resultId,
+      status: this.status,
+      reasonShort: this.reasonShort,
+      explanation: this.explanation,
+      rule: this.rule,
+      pack: this.pack,
+      item: this.item,
+      matchedBy: this.matchedBy,
+      issuer: this.issuer,
+      via: this.via,
+      mark: this.mark,
+      clockDate: this.clockDate,
+      clockBasis: this.clockBasis,
+      timeLimitDays: this.timeLimitDays,
+      timeLimitFromDefault: this.timeLimitFromDefault,
+      lastValidDay: this.lastValidDay,
+      daysLeft: this.daysLeft,
+    };
+  }
+
+  /** The clock reading's wall time of a verdict built by the engine (NaN when it has none). */
+  static wallMs(v: Verdict): number {
+    return v instanceof VerdictRecord ? v.#wallMs : NaN;
+  }
+}

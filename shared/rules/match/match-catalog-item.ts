@@ -42,7 +42,8 @@ export function matchCompiled(
   return ci === null ? null : ci.byName;
 }
 
-function matchName(cp: CompiledPack, name: string): CompiledItem | null {
+/** Whole-name match, cached per raw name on the compiled pack. */
+export function matchName(cp: CompiledPack, name: string): CompiledItem | null {
   const cached = cp.nameCache.get(name);
   if (cached !== undefined) return cached;
   const normalized = normalizeItemName(name);

@@ -1,11 +1,16 @@
 import type { ExternalResult } from '../../domain/external-result.ts';
 import type { CompiledItem, CompiledPack } from '../compile.ts';
 import { matchCompiled } from '../match/match-catalog-item.ts';
+import type { BilingualText } from '../schema/common.ts';
 import { outcome, type Outcome } from './outcome.ts';
 
 export interface ItemMatch {
   ci: CompiledItem;
   by: 'code' | 'name';
+}
+
+export function notInCatalogDetail(name: string): BilingualText {
+  return { 'zh-CN': `「${name}」不在互认项目清单内`, en: `"${name}" is not in the recognition catalog` };
 }
 
 /**
@@ -19,10 +24,6 @@ export function checkCatalog(
 ): { match: ItemMatch | null } | Outcome {
   const match = matchCompiled(cp, { name: result.item.name, codes: result.item.codes });
   if (match !== null || allianceAllItems) return { match };
-  return outcome(
-    'not-in-catalog',
-    'catalog',
-    `「${result.item.name}」不在互认项目清单内`,
-    `"${result.item.name}" is not in the recognition catalog`,
-  );
+  const d = notInCatalogDetail(result.item.name);
+  return outcome('not-in-catalog', 'catalog', d['zh-CN'], d.en);
 }

@@ -1,4 +1,5 @@
 import type { ExternalResult } from '../../domain/external-result.ts';
+import type { BilingualText } from '../schema/common.ts';
 import type { Clock } from '../schema/meta.ts';
 import { formatDay } from '../time/calendar.ts';
 import { readClock, type ClockReading } from '../time/clock-reading.ts';
@@ -6,6 +7,42 @@ import { outcome, type Outcome } from './outcome.ts';
 
 /** Report statuses that are not a final result (FHIR DiagnosticReport.status). */
 const NOT_FINAL = new Set(['registered', 'partial', 'preliminary', 'cancelled', 'entered-in-error', 'unknown']);
+
+/** A report status that is not a final result. */
+export function notFinal(status: string | undefined): boolean {
+  return status !== undefined && status !== 'final' && NOT_FINAL.has(status);
+}
+
+/** The raw clock time a pack reads: collection, or report falling back to collection. */
+export function clockTime(result: ExternalResult, basis: 'collection' | 'report'): string | undefined {
+  return basis === 'collection' ? result.collectedAt : (result.reportedAt ?? result.collectedAt);
+}
+
+/** Missing or blank (String.prototype.trim's whitespace): a digit first is the usual answer. */
+export function blank(raw: string | undefined): raw is undefined {
+  if (raw === undefined) return true;
+  const c = raw.charCodeAt(0);
+  return !(c >= 48 && c <= 57) && raw.trim() === '';
+}
+
+export function notFinalDetail(status: string): BilingualText {
+  return { 'zh-CN': `报告状态为 ${status}，不是最终报告`, en: `report status is ${status}, not final` };
+}
+
+export function missingDetail(basis: 'collection' | 'report'): BilingualText {
+  return basis === 'collection'
+    ? { 'zh-CN': '缺少采样/检查时间', en: 'no collection or examination time' }
+    : { 'zh-CN': '缺少报告时间', en: 'no report time' };
+}
+
+export function unreadableDetail(raw: string): BilingualText {
+  return { 'zh-CN': `时间无法识别：${raw}`, en: `unreadable time: ${raw}` };
+}
+
+export function futureDetail(day: number): BilingualText {
+  const d = formatDay(day);
+  return { 'zh-CN': `日期 ${d} 晚于当前时间`, en: `dated ${d}, after the current time` };
+}
 
 /**
  * 结果完整性: a result needs a final status and a readable clock time that is not in the future.
@@ -17,23 +54,16 @@ export function checkCompleteness(
   clock: Clock,
   now: ClockReading,
 ): ClockReading | Outcome {
-  if (result.status !== undefined && NOT_FINAL.has(result.status)) {
-    return outcome('incomplete', 'completeness', `报告状态为 ${result.status}，不是最终报告`, `report status is ${result.status}, not final`);
-  }
-  const raw = clock.basis === 'collection' ? result.collectedAt : (result.reportedAt ?? result.collectedAt);
-  if (raw === undefined || raw.trim() === '') {
-    return clock.basis === 'collection'
-      ? outcome('incomplete', 'completeness', '缺少采样/检查时间', 'no collection or examination time')
-      : outcome('incomplete', 'completeness', '缺少报告时间', 'no report time');
-  }
+  if (notFinal(result.status)) return incomplete(notFinalDetail(result.status!));
+  const raw = clockTime(result, clock.basis);
+  if (blank(raw)) return incomplete(missingDetail(clock.basis));
   const reading = readClock(raw, clock.timeZone);
-  if (reading === null) {
-    return outcome('incomplete', 'completeness', `时间无法识别：${raw}`, `unreadable time: ${raw}`);
-  }
+  if (reading === null) return incomplete(unreadableDetail(raw));
   const future = reading.dateOnly ? reading.day > now.day : reading.wallMs > now.wallMs;
-  if (future) {
-    const d = formatDay(reading.day);
-    return outcome('incomplete', 'completeness', `日期 ${d} 晚于当前时间`, `dated ${d}, after the current time`);
-  }
+  if (future) return incomplete(futureDetail(reading.day));
   return reading;
+}
+
+function incomplete(detail: BilingualText): Outcome {
+  return outcome('incomplete', 'completeness', detail['zh-CN'], detail.en);
 }

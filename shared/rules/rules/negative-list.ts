@@ -1,6 +1,7 @@
 import type { ExternalResult } from '../../domain/external-result.ts';
 import type { CompiledNegative, CompiledPack } from '../compile.ts';
 import { normalizeItemName } from '../match/normalize-name.ts';
+import type { BilingualText } from '../schema/common.ts';
 import type { ItemMatch } from './catalog.ts';
 import { outcome, type Outcome } from './outcome.ts';
 
@@ -14,23 +15,52 @@ export function checkNegativeList(
   match: ItemMatch | null,
   flags: ReadonlySet<string>,
 ): Outcome | null {
+  const e = firstNegative(result, cp, match, flags);
+  if (e === null) return null;
+  const d = negativeDetail(e, match?.ci.item.name ?? result.item.name, result.abnormal === true, flags, cp);
+  return outcome('negative-listed', e.rule, d['zh-CN'], d.en);
+}
+
+/** The first entry that holds for the result, without building any text. */
+export function firstNegative(
+  result: ExternalResult,
+  cp: CompiledPack,
+  match: ItemMatch | null,
+  flags: ReadonlySet<string>,
+): CompiledNegative | null {
   const entries = match !== null ? match.ci.negatives : outsideCatalog(result, cp);
+  const abnormal = result.abnormal === true;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const why = holds(e, flags, result.abnormal === true, cp);
-    if (why === null) continue;
-    const name = match?.ci.item.name ?? result.item.name;
-    return outcome(
-      'negative-listed',
-      e.rule,
-      `「${name}」${why.zh}：${e.reason['zh-CN']}`,
-      `"${name}" ${why.en}: ${e.reason.en}`,
-    );
+    if (holds(e, flags, abnormal)) return e;
   }
   return null;
 }
 
-function holds(
+/** Why the entry holds: 「name」<why>：<reason>. */
+export function negativeDetail(
+  e: CompiledNegative,
+  name: string,
+  abnormal: boolean,
+  flags: ReadonlySet<string>,
+  cp: CompiledPack,
+): BilingualText {
+  const why = reason(e, flags, abnormal, cp)!;
+  return { 'zh-CN': `「${name}」${why.zh}：${e.reason['zh-CN']}`, en: `"${name}" ${why.en}: ${e.reason.en}` };
+}
+
+function holds(e: CompiledNegative, flags: ReadonlySet<string>, abnormal: boolean): boolean {
+  const when = e.when;
+  if (when === undefined) return true;
+  if (when.abnormal === true && abnormal) return true;
+  const anyFlag = when.anyFlag;
+  if (anyFlag !== undefined && flags.size > 0) {
+    for (const f of anyFlag) if (flags.has(f)) return true;
+  }
+  return false;
+}
+
+function reason(
   e: CompiledNegative,
   flags: ReadonlySet<string>,
   abnormal: boolean,

@@ -1,6 +1,6 @@
 import type { ExternalResult } from '../../domain/external-result.ts';
-import { coversQualification, type CompiledInstitution, type CompiledPack, type CompiledQualification } from '../compile.ts';
-import { markKey, normalizeMark } from '../match/normalize-name.ts';
+import { coversCompiled, coversQualification, type CompiledInstitution, type CompiledItem, type CompiledPack, type CompiledQualification } from '../compile.ts';
+import { markKey } from '../match/normalize-name.ts';
 import type { CatalogItem } from '../schema/catalog-item.ts';
 import type { Category } from '../schema/common.ts';
 import { outcome, type Outcome } from './outcome.ts';
@@ -35,7 +35,7 @@ export function checkQualification(
     firstCurrent ??= cq;
     if (!markValidHere(cp, cq, item.category, receiver)) continue;
     regionOk ??= cq;
-    if (!requireMark || carriesMark(cq, result)) return cq.q.mark;
+    if (!requireMark || carriesMark(cq, result.marks)) return cq.q.mark;
   }
   if (covering === 0) {
     return outcome(
@@ -69,6 +69,36 @@ export function checkQualification(
   return outcome('issuer-not-qualified', 'mark-on-result', `结果单未标注「${label}」互认标识`, `the result does not carry the "${label}" mark`);
 }
 
+/**
+ * checkQualification without text, on the compiled item: the qualification relied on, or the
+ * rule that refuses (qualification, mark-region, mark-on-result). Same order of checks.
+ */
+export function qualify(
+  marks: readonly string[] | undefined,
+  cp: CompiledPack,
+  issuer: CompiledInstitution,
+  ci: CompiledItem,
+  clockDate: string,
+  receiver: Receiver,
+): CompiledQualification | 'qualification' | 'mark-region' | 'mark-on-result' {
+  const qs = issuer.qualifications;
+  let covering = false;
+  let current = false;
+  let regionOk = false;
+  const requireMark = cp.pack.policy.requireMarkOnResult;
+  for (let i = 0; i < qs.length; i++) {
+    const cq = qs[i]!;
+    if (!coversCompiled(cq, ci)) continue;
+    covering = true;
+    if (cq.q.validFrom > clockDate || clockDate > cq.q.validUntil) continue;
+    current = true;
+    if (!markValidHere(cp, cq, ci.item.category, receiver)) continue;
+    regionOk = true;
+    if (!requireMark || carriesMark(cq, marks)) return cq;
+  }
+  return !covering || !current ? 'qualification' : !regionOk ? 'mark-region' : 'mark-on-result';
+}
+
 /** A mark counts where its region covers the receiver, or where the pack accepts it by agreement. */
 export function markValidHere(cp: CompiledPack, cq: CompiledQualification, category: Category, receiver: Receiver): boolean {
   if (!cp.pack.policy.markValidOnlyInRegion) return true;
@@ -83,10 +113,8 @@ export function markValidHere(cp: CompiledPack, cq: CompiledQualification, categ
   return false;
 }
 
-function carriesMark(cq: CompiledQualification, result: ExternalResult): boolean {
-  const printed = result.marks ?? [];
-  if (printed.length === 0) return false;
-  const spellings = cq.mark === undefined ? [cq.q.mark] : [cq.mark.label, ...cq.mark.aliases];
-  const wanted = new Set(spellings.map(markKey));
-  return printed.some((m) => wanted.has(normalizeMark(m)));
+function carriesMark(cq: CompiledQualification, printed: readonly string[] | undefined): boolean {
+  if (printed === undefined) return false;
+  for (let i = 0; i < printed.length; i++) if (cq.markKeys.has(markKey(printed[i]!))) return true;
+  return false;
 }

@@ -1,24 +1,28 @@
 /**
  * `npm run bench`: performance figures, each with a baseline measured in the same run.
  * Never in tests: timings on a shared 2-core machine are for reading, not for asserting.
+ *   --no-build        measure the current build
+ *   --only a,b        run some sections: bundles, rules, results, panel, outbox
  */
+import { parseArgs } from 'node:util';
 import { buildAll } from '../demo/build.ts';
 import { measureBundles, printBundles } from './bundles.ts';
+import { benchOutbox } from './outbox.ts';
+import { benchPanelLatency } from './panel-latency.ts';
+import { benchResults } from './results.ts';
+import { benchRules } from './rules.ts';
 
-if (!process.argv.includes('--no-build')) buildAll();
-printBundles(measureBundles());
+const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, only: { type: 'string' } } });
+const only = values.only?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
 
-// Each area's benchmark lives beside the others and is optional while that area is being built.
-for (const [file, fn] of [
-  ['./rules.ts', 'benchRules'],
-  ['./results.ts', 'benchResults'],
-] as const) {
-  let mod: Record<string, () => Promise<void>>;
-  try {
-    mod = await import(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') continue;
-    throw err;
-  }
-  await mod[fn]!();
-}
+if (!values['no-build']) buildAll();
+const sections: [string, () => Promise<void> | void][] = [
+  ['bundles', () => printBundles(measureBundles())],
+  ['rules', benchRules],
+  ['results', benchResults],
+  ['panel', benchPanelLatency],
+  ['outbox', benchOutbox],
+];
+for (const [name, run] of sections) if (wanted(name)) await run();
+process.exit(0);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { normalizeResources } from '../../../shared/results/fhir/normalize';
 
 /** shared/ sits beside the repository (CI clones main with shared/ next to it). */
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const read = (name: string) => JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 
 const MARK = 'https://huren.example/fhir/CodeSystem/hr-mark';

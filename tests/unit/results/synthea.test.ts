@@ -7,7 +7,7 @@ import { DemoFhirServer } from '../../../demo/fhir/fhir-server.ts';
 import { startDemoServer, type DemoServer } from '../../../demo/server/demo-server.ts';
 import { createFhirSource } from '../../../shared/results/fhir/fhir-source';
 
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const synthea = JSON.parse(readFileSync(resolve(FIXTURES, 'synthea-patient.json'), 'utf8')) as Bundle;
 const patient = synthea.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as Patient;
 const mrn = patient.identifier!.find((i) => i.type?.coding?.[0]?.code === 'MR')!;

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeResources } from '../../../shared/results/fhir/normalize';
 
-/** shared/ sits beside the repository (CI clones main with shared/ next to it). */
+/** Copies of the team fixtures, kept in the repo (see tests/fixtures/README.md). */
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const read = (name: string) => JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 

@@ -47,10 +47,14 @@ else console.log(`
 Huren demo is running (Ctrl-C to stop)
   Demo EMR (extension sidebar):  ${server.url}/emr/
   In-house EMR (widget):         ${server.url}/inhouse/
+  In-house EMR (iframe mode):    ${server.url.replace('127.0.0.1', 'emr.demo.localhost')}/inhouse-frame/
   FHIR R4 platform:              ${server.fhirBase}
+  Decisions endpoint (CDS Hooks feedback): ${server.url}/cds-services/huren/feedback
   Extension to load in Chrome/Edge (chrome://extensions → 开发者模式 → 加载已解压的扩展程序):
                                  ${EXTENSION_DIR}
-  The extension's default platform is http://127.0.0.1:8787/fhir/R4; on another port set it in the options page.
+  The extension's default platform is http://127.0.0.1:8787/fhir/R4; on another port set it in the options page,
+  and set the decisions endpoint there to ${server.url}/cds-services/huren to see decisions arrive.
+  Statistics: the extension's 统计 page (chrome-extension://<id>/stats.html).
 `);
 
 let closeBrowser: (() => Promise<void>) | undefined;
@@ -59,7 +63,7 @@ if (values.browser) {
     console.log('--browser: no display here ($DISPLAY is not set); open the URLs above in your own browser.');
   } else {
     const browser = await launchWithExtension({ headless: false });
-    await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase });
+    await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
     await (await browser.context.newPage()).goto(`${server.url}/emr/`);
     closeBrowser = () => browser.context.close();
   }

@@ -14,7 +14,7 @@ export async function startDemo(): Promise<{ server: DemoProcess; patients: EmrP
 
 export async function startBrowser(server: DemoProcess): Promise<ExtensionBrowser> {
   const browser = await launchWithExtension();
-  await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase });
+  await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
   return browser;
 }
 

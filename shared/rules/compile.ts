@@ -5,6 +5,7 @@ import { levelRank, type Institution, type Qualification } from './schema/instit
 import type { Mark } from './schema/meta.ts';
 import type { AcceptedMark, NegativeEntry } from './schema/policy.ts';
 import type { RulePack } from './schema/rule-pack.ts';
+import { dayNumber } from './time/calendar.ts';
 import type { RuleId, VerdictIssuer, VerdictItem } from './verdict.ts';
 
 /** A negative-list entry or item condition, resolved to the items it covers. */
@@ -23,6 +24,8 @@ export interface CompiledItem {
   limitDays: number;
   limitFromDefault: boolean;
   negatives: CompiledNegative[];
+  /** The negatives that can hold without encounter flags, in the same order. */
+  negativesWithoutFlags: CompiledNegative[];
   /** The verdict's view of the item, shared by every verdict (read-only). */
   view: Readonly<VerdictItem>;
   byCode: { ci: CompiledItem; by: 'code' };
@@ -41,6 +44,11 @@ export interface CompiledQualification {
   groupCovered: Uint8Array | null;
   /** Normalized spellings of the mark (label and aliases), as printed on a result. */
   markKeys: ReadonlySet<string>;
+  /** validFrom and validUntil as day numbers (same order as the YYYY-MM-DD strings). */
+  fromDay: number;
+  untilDay: number;
+  /** Position among the pack's qualifications, for per-evaluation tables. */
+  index: number;
 }
 
 export interface CompiledInstitution {
@@ -81,6 +89,14 @@ export interface CompiledPack {
   itemOrder: Map<string, number>;
   /** The catalog's item groups, in order of first appearance (CompiledItem.groupIndex). */
   groups: string[];
+  itemsById: Map<string, CompiledItem>;
+  /** How many qualifications the institutions hold in all (CompiledQualification.index). */
+  qualificationCount: number;
+}
+
+/** Day number of a YYYY-MM-DD the schema has checked. */
+function calendarDay(date: string): number {
+  return dayNumber(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
 }
 
 const CATEGORY_BIT: Record<Category, number> = { lab: 1, imaging: 2 };
@@ -138,6 +154,7 @@ function build(pack: RulePack): CompiledPack {
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
       negatives: [],
+      negativesWithoutFlags: [],
       view,
     } as unknown as CompiledItem;
     ci.byCode = { ci, by: 'code' };
@@ -179,6 +196,7 @@ function build(pack: RulePack): CompiledPack {
     ci.item.negativeConditions.forEach((cond, i) => {
       ci.negatives.push({ rule: `item-negative:${ci.item.id}#${i}`, when: cond.when, reason: cond.reason });
     });
+    ci.negativesWithoutFlags = ci.negatives.filter((n) => n.when === undefined || n.when.abnormal === true);
   }
 
   const institutionsById = new Map<string, CompiledInstitution>();
@@ -190,6 +208,7 @@ function build(pack: RulePack): CompiledPack {
     for (const label of [mark.label, ...mark.aliases]) marks.set(normalizeMark(label), mark);
   }
   let instIndex = 0;
+  let qualificationCount = 0;
   for (const inst of pack.institutions) {
     const qualifications = inst.qualifications.map((q): CompiledQualification => {
       const mark = marks.get(normalizeMark(q.mark));
@@ -210,6 +229,9 @@ function build(pack: RulePack): CompiledPack {
         categoryMask: (q.categories ?? []).reduce((m, c) => m | CATEGORY_BIT[c], 0),
         groupCovered,
         markKeys: new Set((mark === undefined ? [q.mark] : [mark.label, ...mark.aliases]).map(normalizeMark)),
+        fromDay: calendarDay(q.validFrom),
+        untilDay: calendarDay(q.validUntil),
+        index: qualificationCount++,
       };
     });
     const view = Object.freeze({ id: inst.id, name: inst.name, level: inst.level, region: inst.region });
@@ -264,6 +286,8 @@ function build(pack: RulePack): CompiledPack {
     flagLabels: new Map(pack.flags.map((f) => [f.code, f.label])),
     itemOrder: new Map(pack.catalog.map((item, i) => [item.id, i])),
     groups: [...groupIndex.keys()],
+    itemsById,
+    qualificationCount,
   };
 }
 

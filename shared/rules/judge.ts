@@ -39,6 +39,8 @@ export class PackContext implements Explainer {
   readonly allianceAllItems: boolean;
   /** By CompiledInstitution.index: ALLIANCE, LEVEL_OK or LEVEL_FAILS once known. */
   private readonly routes: Uint8Array;
+  /** By CompiledQualification.index: whether its mark counts here, per category (qualify). */
+  readonly markOk: Uint8Array;
   // The last code system seen and its table: results repeat one or two systems.
   private itemSystem: string | null = null;
   private itemCodes: Map<string, CompiledItem> | undefined = undefined;
@@ -59,6 +61,7 @@ export class PackContext implements Explainer {
     this.basis = cp.pack.clock.basis;
     this.allianceAllItems = cp.pack.policy.alliance === 'all-items';
     this.routes = new Uint8Array(cp.pack.institutions.length);
+    this.markOk = new Uint8Array(cp.qualificationCount);
   }
 
   /** findIssuer, with the identifier system's table remembered between results. */
@@ -230,7 +233,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   let via: 'alliance' | 'level' = 'alliance';
   let mark: string | null = null;
   if (route !== ALLIANCE) {
-    const q = qualify(result.marks, cp, issuer, ci!, clockDate, ctx.receiver);
+    const q = qualify(result.marks, cp, issuer, ci!, day, ctx.receiver, ctx.markOk);
     if (typeof q === 'string') {
       const receiver = ctx.receiver;
       return refuse(result, ctx, 'issuer-not-qualified', q, clockDate, item, view, by, () =>

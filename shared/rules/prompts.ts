@@ -45,9 +45,14 @@ function better(a: Judged, b: Judged): number {
   return a.verdict.resultId < b.verdict.resultId ? -1 : a.verdict.resultId > b.verdict.resultId ? 1 : 0;
 }
 
-function itemKey(v: Verdict): string {
-  const id = v.item?.id;
-  return id != null ? `${v.pack.id}\u0000${id}` : `${v.pack.id}\u0000name:${normalizeItemName(v.item?.name ?? '')}`;
+/**
+ * Group key: the catalog item's view (one object per pack and item, so identity is enough), or
+ * for an item outside the catalog the pack and its normalized name.
+ */
+function itemKey(v: Verdict): object | string {
+  const item = v.item;
+  if (item !== null && item.id !== null) return item;
+  return `${v.pack.id}\u0000name:${normalizeItemName(item?.name ?? '')}`;
 }
 
 export function buildPrompts(
@@ -57,7 +62,7 @@ export function buildPrompts(
   orders: readonly Order[],
 ): Prompts {
   const packs = new Map(cps.map((cp) => [cp.ref.id, cp.pack]));
-  const groups = new Map<string, Judged[]>();
+  const groups = new Map<object | string, Judged[]>();
   for (let i = 0; i < verdicts.length; i++) {
     const verdict = verdicts[i]!;
     if (verdict.status !== 'recognizable') continue;
@@ -74,23 +79,25 @@ export function buildPrompts(
     if (list === undefined) groups.set(key, [j]);
     else list.push(j);
   }
-  for (const list of groups.values()) list.sort(better);
+  for (const list of groups.values()) if (list.length > 1) list.sort(better);
 
   const packOrder = new Map(cps.map((cp, i) => [cp.ref.id, i]));
-  const items: ItemPrompt[] = [...groups.values()].map((list) => {
+  const ranked = [...groups.values()].map((list) => {
     const best = list[0]!.verdict;
-    return { packId: best.pack.id, item: best.item!, best, resultIds: list.map((j) => j.verdict.resultId) };
+    const prompt: ItemPrompt = { packId: best.pack.id, item: best.item!, best, resultIds: list.map((j) => j.verdict.resultId) };
+    const p = packOrder.get(prompt.packId) ?? 0;
+    const cp = cps[p];
+    const id = prompt.item.id;
+    const position = id === null ? Number.MAX_SAFE_INTEGER : (cp?.itemOrder.get(id) ?? Number.MAX_SAFE_INTEGER);
+    return { prompt, pack: p, position };
   });
-  const position = (p: ItemPrompt) => {
-    const cp = cps[packOrder.get(p.packId) ?? 0];
-    return p.item.id === null ? Number.MAX_SAFE_INTEGER : (cp?.itemOrder.get(p.item.id) ?? Number.MAX_SAFE_INTEGER);
-  };
-  items.sort(
+  ranked.sort(
     (a, b) =>
-      (packOrder.get(a.packId) ?? 0) - (packOrder.get(b.packId) ?? 0) ||
-      position(a) - position(b) ||
-      (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0),
+      a.pack - b.pack ||
+      a.position - b.position ||
+      (a.prompt.item.name < b.prompt.item.name ? -1 : a.prompt.item.name > b.prompt.item.name ? 1 : 0),
   );
+  const items = ranked.map((r) => r.prompt);
 
   const orderPrompts = orders.map((order, orderIndex): OrderPrompt => {
     const codes = order.code === undefined ? [] : [{ system: order.codeSystem, code: order.code }];
@@ -102,7 +109,11 @@ export function buildPrompts(
       const item = m.ci.item;
       matches.push({ packId: cp.ref.id, itemId: item.id, itemName: item.name });
       // A panel order (肝功能) is answered by the panel's own results and by its members' results.
-      for (const id of [item.id, ...item.members]) found.push(...(groups.get(`${cp.ref.id}\u0000${id}`) ?? []));
+      for (const id of [item.id, ...item.members]) {
+        const view = cp.itemsById.get(id)?.view;
+        const list = view === undefined ? undefined : groups.get(view);
+        if (list !== undefined) found.push(...list);
+      }
     }
     found.sort(better);
     return { orderIndex, order, matches, best: found[0]?.verdict ?? null, resultIds: found.map((j) => j.verdict.resultId) };

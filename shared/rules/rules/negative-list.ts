@@ -28,7 +28,8 @@ export function firstNegative(
   match: ItemMatch | null,
   flags: ReadonlySet<string>,
 ): CompiledNegative | null {
-  const entries = match !== null ? match.ci.negatives : outsideCatalog(result, cp);
+  const entries =
+    match !== null ? (flags.size === 0 ? match.ci.negativesWithoutFlags : match.ci.negatives) : outsideCatalog(result, cp);
   const abnormal = result.abnormal === true;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;

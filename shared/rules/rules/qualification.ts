@@ -71,15 +71,17 @@ export function checkQualification(
 
 /**
  * checkQualification without text, on the compiled item: the qualification relied on, or the
- * rule that refuses (qualification, mark-region, mark-on-result). Same order of checks.
+ * rule that refuses (qualification, mark-region, mark-on-result). Same order of checks; day is
+ * the clock date's day number, markOk a per-evaluation table (CompiledQualification.index).
  */
 export function qualify(
   marks: readonly string[] | undefined,
   cp: CompiledPack,
   issuer: CompiledInstitution,
   ci: CompiledItem,
-  clockDate: string,
+  day: number,
   receiver: Receiver,
+  markOk: Uint8Array,
 ): CompiledQualification | 'qualification' | 'mark-region' | 'mark-on-result' {
   const qs = issuer.qualifications;
   let covering = false;
@@ -90,9 +92,16 @@ export function qualify(
     const cq = qs[i]!;
     if (!coversCompiled(cq, ci)) continue;
     covering = true;
-    if (cq.q.validFrom > clockDate || clockDate > cq.q.validUntil) continue;
+    if (day < cq.fromDay || day > cq.untilDay) continue;
     current = true;
-    if (!markValidHere(cp, cq, ci.item.category, receiver)) continue;
+    // markValidHere per qualification and category, once per evaluation: bit 1 known, bit 2 valid.
+    const shift = ci.categoryBit === 1 ? 0 : 2;
+    let ok = (markOk[cq.index]! >> shift) & 3;
+    if (ok === 0) {
+      ok = markValidHere(cp, cq, ci.item.category, receiver) ? 3 : 1;
+      markOk[cq.index] = markOk[cq.index]! | (ok << shift);
+    }
+    if (ok !== 3) continue;
     regionOk = true;
     if (!requireMark || carriesMark(cq, marks)) return cq;
   }

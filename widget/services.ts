@@ -1,12 +1,12 @@
 import type { Decision } from '../shared/domain/decision';
 import { CachedResultsSource } from '../shared/results/cached-source';
 import { createFhirSource } from '../shared/results/fhir/fhir-source';
-import { DexieAuditLog } from '../shared/audit/dexie-audit-log';
+import { IdbAuditLog } from '../shared/audit/idb-audit-log';
+import { idbOutboxStore } from '../shared/outbox/idb-store';
 import { kickAfterSave, pageSender } from '../shared/outbox/page-sender';
-import { dexieOutbox } from '../shared/outbox/status';
-import { DexieDecisionStore } from '../shared/storage/decision-store';
-import { HurenDb } from '../shared/storage/db';
-import { ResultsCache } from '../shared/storage/results-cache';
+import { outboxService } from '../shared/outbox/store';
+import { IdbDecisionStore, IdbResultsCache } from '../shared/storage/idb-stores';
+import { WidgetDb } from '../shared/storage/widget-db';
 import type { PanelServices } from '../shared/ui/panel/services';
 import type { z } from 'zod';
 import type { WidgetConfig } from './options';
@@ -20,17 +20,19 @@ export { WIDGET_DB };
  * may still be loading) and the callbacks are added by mount.
  */
 export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision?: (d: Decision) => void): Omit<PanelServices, 'packs'> {
-  const db = new HurenDb(WIDGET_DB);
+  // Plain IndexedDB, no Dexie (bundle budget): the layout of shared/storage/widget-db.ts.
+  const db = new WidgetDb(WIDGET_DB);
+  const store = idbOutboxStore(db);
   // The outbox lives in the host's origin too; this page sends it (timer, online, after each save).
-  const sender = config.feedbackEndpoint ? pageSender({ db, endpoint: config.feedbackEndpoint }) : undefined;
-  const decisions = new DexieDecisionStore(db);
+  const sender = config.feedbackEndpoint ? pageSender({ store, endpoint: config.feedbackEndpoint }) : undefined;
+  const decisions = new IdbDecisionStore(db);
   return {
-    source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new ResultsCache({ db })),
+    source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new IdbResultsCache(db)),
     receivingInstitution: config.receivingInstitution,
     decisions: sender ? kickAfterSave(decisions, sender.kick) : decisions,
-    ...(sender ? { outbox: dexieOutbox(db, sender.kick) } : {}),
+    ...(sender ? { outbox: outboxService(store, sender.kick) } : {}),
     // 审计 in the hospital's own origin, beside its decisions (read by mountStats).
-    audit: new DexieAuditLog(db),
+    audit: new IdbAuditLog(db),
     onDecision,
   };
 }

@@ -1,10 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
-import { HurenDb } from '../shared/storage/db';
+import { WidgetDb } from '../shared/storage/widget-db';
 import type { RulePack } from '../shared/rules/schema/rule-pack';
 import { StatsApp } from '../shared/ui/stats/StatsView';
 import { WIDGET_DB } from './db-name';
 import { loadPacks } from './packs';
+import { widgetStatsSource } from './storage';
 
 /** Options of `mountStats()`: which database (the widget's own by default), packs for prices (JSON or URLs, like the panel's), language. */
 export const StatsMountOptions = z.object({
@@ -29,11 +30,12 @@ export function mountStats(el: HTMLElement, options: StatsMountOptions = {}): St
   const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
   const container = document.createElement('div');
   shadow.replaceChildren(container);
-  const database = new HurenDb(db);
+  const database = new WidgetDb(db);
+  const source = widgetStatsSource(database);
   const root = createRoot(container);
   let unmounted = false;
   const show = (resolved: readonly RulePack[]) => {
-    if (!unmounted) root.render(<StatsApp db={database} packs={resolved} locale={locale} />);
+    if (!unmounted) root.render(<StatsApp source={source} packs={resolved} locale={locale} />);
   };
   const load = loadPacks(packs);
   if (load.ready) show(load.packs);

@@ -1,12 +1,8 @@
 import { HurenDb, type AuditRow } from '../storage/db';
 import { AuditEvent, type AuditInput, type AuditLog } from './event';
+import { clampRetention, DAY_MS, RETENTION_KEY } from './retention';
 
-const DAY_MS = 86_400_000;
-/** How long audit events are kept unless the hospital sets otherwise (审计记录保留天数). */
-export const DEFAULT_RETENTION_DAYS = 180;
-export const MIN_RETENTION_DAYS = 7;
-export const MAX_RETENTION_DAYS = 3650;
-const RETENTION_KEY = 'retentionDays';
+export { clampRetention, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention';
 
 export interface DexieAuditLogOptions {
   now?: () => Date;
@@ -79,10 +75,4 @@ export class DexieAuditLog implements AuditLog {
     await this.purgeOlderThan(value);
     return value;
   }
-}
-
-/** A whole number of days in [7, 3650]; anything else means the default. */
-export function clampRetention(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_RETENTION_DAYS;
-  return Math.min(MAX_RETENTION_DAYS, Math.max(MIN_RETENTION_DAYS, Math.round(value)));
 }

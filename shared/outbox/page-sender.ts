@@ -1,5 +1,5 @@
 import type { DecisionStore } from '../decisions/store';
-import { drainOutbox, type DrainOptions } from './drain';
+import { sendOutbox, type SendOptions } from './sender';
 
 /** How often a page sender looks for due decisions while the page is open. */
 export const PAGE_INTERVAL_MS = 30_000;
@@ -17,11 +17,11 @@ const senders = new Map<string, Sender>();
  * same origin run their own and the sender lock keeps them from sending the same batch.
  * Decisions left when the page closes are sent by the next page that opens the widget.
  */
-export function pageSender(options: Omit<DrainOptions, 'now' | 'random'> & { intervalMs?: number }): Sender {
-  const key = `${options.db.name}|${options.endpoint}`;
+export function pageSender(options: Omit<SendOptions, 'now' | 'random'> & { intervalMs?: number }): Sender {
+  const key = `${options.store.name}|${options.endpoint}`;
   const existing = senders.get(key);
   if (existing) return existing;
-  const run = coalescing(() => drainOutbox(options).then(() => undefined, () => undefined));
+  const run = coalescing(() => sendOutbox(options).then(() => undefined, () => undefined));
   const sender = { kick: () => void run() };
   senders.set(key, sender);
   setInterval(sender.kick, options.intervalMs ?? PAGE_INTERVAL_MS);

@@ -1,20 +1,14 @@
 import type { PatientIdentifier } from '../domain/encounter';
 import type { ResultsFetch } from '../results/source';
 import { HurenDb, type CachedResultRow } from './db';
+import { DEFAULT_TTL_MS, patientKey, toResultsFetch } from './rows';
 
-export const DEFAULT_TTL_MS = 24 * 3_600_000;
+export { DEFAULT_TTL_MS, patientKey } from './rows';
 
 export interface ResultsCacheOptions {
   db?: HurenDb;
   /** How long a patient's results are kept after their fetch (default 24 h). */
   ttlMs?: number;
-}
-
-/** The cache key of a patient: SHA-256 of "system|value", so the 身份证号 is not stored in clear. */
-export async function patientKey(patient: PatientIdentifier): Promise<string> {
-  const bytes = new TextEncoder().encode(`${patient.system ?? ''}|${patient.value.trim()}`);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -56,10 +50,7 @@ export class ResultsCache {
       const rows = await this.db.results.where('patientKey').equals(key).toArray();
       return { meta, rows };
     });
-    if (!found) return undefined;
-    const results = found.rows.map((r) => r.result);
-    results.sort((a, b) => (b.collectedAt ?? '').localeCompare(a.collectedAt ?? '') || a.id.localeCompare(b.id));
-    return { patientFound: found.meta.patientFound, results, unreadable: found.meta.unreadable, fetchedAt: new Date(found.meta.fetchedAt).toISOString() };
+    return found && toResultsFetch(found.meta, found.rows);
   }
 
   /** Deletes every patient's results older than the TTL; returns how many patients were purged. */

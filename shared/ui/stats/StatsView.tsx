@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { DexieAuditLog, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../audit/dexie-audit-log';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../audit/retention';
 import type { AuditEvent } from '../../audit/event';
 import type { Decision } from '../../domain/decision';
 import { toCsv, toJson } from '../../export/csv';
@@ -7,7 +7,7 @@ import { downloadText } from '../../export/download';
 import { auditColumns, decisionColumns, statsCsv } from '../../export/tables';
 import type { RulePack } from '../../rules';
 import { computeStats } from '../../stats/compute';
-import { loadStatsData } from '../../stats/load';
+import { dexieStatsSource, type StatsSource } from '../../stats/load';
 import { cnDay, currentPeriod, periodOfDays, type Period, type PeriodKind } from '../../stats/period';
 import type { HurenDb } from '../../storage/db';
 import { I18nProvider, useT } from '../i18n/I18nProvider';
@@ -17,8 +17,10 @@ import { GroupSection, Kpis, ReasonsSection, UsageSection } from './sections';
 import { statsCss } from './styles';
 
 export interface StatsViewProps {
-  /** The database to read: the extension's 'huren', or the widget's 'huren-widget'. */
-  db: HurenDb;
+  /** The database to read: the extension's 'huren' (or give `source`). */
+  db?: HurenDb;
+  /** Where to read instead of `db`: the widget's 'huren-widget' (widget/stats.tsx). */
+  source?: StatsSource;
   packs?: readonly RulePack[];
   now?: () => Date;
   /** How files are saved; a Blob download by default. */
@@ -37,7 +39,7 @@ export function StatsApp(props: StatsViewProps) {
 
 type Loaded = { decisions: Decision[]; events: AuditEvent[] };
 
-export function StatsView({ db, packs, now = () => new Date(), download = downloadText }: StatsViewProps) {
+export function StatsView({ db, source: given, packs, now = () => new Date(), download = downloadText }: StatsViewProps) {
   const t = useT();
   const [kind, setKind] = useState<PeriodKind>('week');
   const [custom, setCustom] = useState(() => ({ first: currentPeriod('month', now()).firstDay, last: cnDay(now()) }));
@@ -47,18 +49,19 @@ export function StatsView({ db, packs, now = () => new Date(), download = downlo
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [kind, custom],
   );
+  const source = useMemo(() => given ?? dexieStatsSource(db!), [given, db]);
   const [data, setData] = useState<Loaded | 'error'>();
   useEffect(() => {
     let live = true;
     setData(undefined);
-    loadStatsData(db, period).then(
+    source.load(period).then(
       (d) => live && setData(d),
       () => live && setData('error'),
     );
     return () => {
       live = false;
     };
-  }, [db, period]);
+  }, [source, period]);
   const stats = useMemo(() => (data && data !== 'error' ? computeStats({ ...data, from: period.from, to: period.to, ...(packs ? { packs } : {}) }) : undefined), [data, period, packs]);
 
   const stem = `huren-${period.firstDay}_${period.lastDay}`;
@@ -136,7 +139,7 @@ export function StatsView({ db, packs, now = () => new Date(), download = downlo
           <p className="hr-note">{t('exportNote')}</p>
         </section>
       )}
-      <Retention db={db} />
+      <Retention log={source} />
     </main>
   );
 }
@@ -156,9 +159,8 @@ function ExportRow({ label, onCsv, onJson }: { label: string; onCsv: () => void;
 }
 
 /** 审计记录保留期限: stored beside the audit; saving purges what is now too old. */
-function Retention({ db }: { db: HurenDb }) {
+function Retention({ log }: { log: StatsSource }) {
   const t = useT();
-  const log = useMemo(() => new DexieAuditLog(db), [db]);
   const [days, setDays] = useState('');
   const [saved, setSaved] = useState<number>();
   useEffect(() => {

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { coalescing } from '../../../shared/outbox/page-sender';
-import { readOutboxStatus } from '../../../shared/outbox/status';
-import { HurenDb } from '../../../shared/storage/db';
+import { idbOutboxStore } from '../../../shared/outbox/idb-store';
+import { WidgetDb } from '../../../shared/storage/widget-db';
 import { WidgetConfig } from '../../../widget/options';
 import { WIDGET_DB, widgetServices } from '../../../widget/services';
 import { decision, startEndpoint, type TestEndpoint } from './fixtures';
@@ -32,7 +32,7 @@ test('widget: a decision saved through the panel services is sent from the host 
   await services.decisions.save(d);
   await until(() => server.endpoint.stats().stored === 1);
   expect(server.endpoint.stats().uuids).toEqual([d.uuid]);
-  await until(async () => (await readOutboxStatus(new HurenDb(WIDGET_DB))).pending === 0);
+  await until(async () => (await idbOutboxStore(new WidgetDb(WIDGET_DB)).status()).pending === 0);
   await until(() => seen.at(-1) === 0);
   stop();
 });

@@ -6,6 +6,9 @@ import { BOM } from '../../../shared/export/csv';
 import { DexieDecisionStore } from '../../../shared/storage/decision-store';
 import { HurenDb } from '../../../shared/storage/db';
 import { StatsApp } from '../../../shared/ui/stats/StatsView';
+import { IdbAuditLog } from '../../../shared/audit/idb-audit-log';
+import { IdbDecisionStore } from '../../../shared/storage/idb-stores';
+import { WidgetDb } from '../../../shared/storage/widget-db';
 import { mountStats } from '../../../widget/stats';
 import { decision, event } from '../stats/fixtures';
 
@@ -15,8 +18,11 @@ const day = (d: number, h = 10) => new Date(Date.UTC(2026, 10, d, h - 8)).toISOS
 /** This week (16–22 Nov): 心血管内科 5/6 recognized; 呼吸内科 1/5 (deviates); last week's decisions are not counted. */
 async function seed(name: string): Promise<HurenDb> {
   const db = new HurenDb(name);
-  const store = new DexieDecisionStore(db);
-  const log = new DexieAuditLog(db, { now: () => NOW });
+  await seedInto(new DexieDecisionStore(db), new DexieAuditLog(db, { now: () => NOW }));
+  return db;
+}
+
+async function seedInto(store: { save(d: ReturnType<typeof decision>): Promise<void> }, log: { record(e: ReturnType<typeof event>): Promise<void> }): Promise<void> {
   const ds = [
     ...[16, 17, 18, 19, 20].map((d) => decision({ at: day(d), outcome: 'accepted', price: 20 })),
     decision({ at: day(21), outcome: 'overridden', reason: 2 }),
@@ -26,7 +32,6 @@ async function seed(name: string): Promise<HurenDb> {
   ];
   for (const d of ds) await store.save(d);
   for (const e of [event('viewed', day(20)), event('viewed', day(21)), event('prompted', day(20)), event('opened', day(21), { target: 'trend' })]) await log.record(e);
-  return db;
 }
 
 describe('互认统计 view', () => {
@@ -91,7 +96,10 @@ describe('互认统计 view', () => {
 
 test('widget: mountStats renders the view from its own database in a shadow root', async () => {
   const name = `widget-stats-${Math.random()}`;
-  await seed(name);
+  // The widget's own layout (plain IndexedDB, shared/storage/widget-db.ts), not Dexie's.
+  const db = new WidgetDb(name);
+  await seedInto(new IdbDecisionStore(db), new IdbAuditLog(db, { now: () => NOW }));
+  db.close();
   const el = document.createElement('div');
   document.body.append(el);
   const handle = mountStats(el, { db: name });

@@ -1,0 +1,78 @@
+import type { OutboxRow } from './store';
+import { countPending, type OutboxStatus, type OutboxStore } from './store';
+import { each, on } from '../storage/idb-lite';
+import type { WidgetDb } from '../storage/widget-db';
+
+/** Pending rows due by `upTo` (before it, when `open`), on the [state, nextAttemptAt] index. */
+const due = (upTo: number, open = false) => IDBKeyRange.bound(['pending', -Infinity], ['pending', upTo], false, open);
+
+/** The widget's outbox: the `decisions` store of its own IndexedDB database (no Dexie). */
+export function idbOutboxStore(db: WidgetDb): OutboxStore {
+  const index = (tx: IDBTransaction) => tx.objectStore('decisions').index('due');
+  /** Applies `change` to each row (by uuid) in one transaction. */
+  const update = (uuids: readonly string[], change: (row: OutboxRow, i: number) => void) =>
+    db.tx('decisions', 'readwrite', (tx) => {
+      const store = tx.objectStore('decisions');
+      uuids.forEach((uuid, i) =>
+        on(store.get(uuid) as IDBRequest<OutboxRow | undefined>, (row) => {
+          if (!row) return;
+          change(row, i);
+          store.put(row);
+        }),
+      );
+    });
+  const status = async (): Promise<OutboxStatus> => {
+    const status: OutboxStatus = { pending: 0 };
+    for (const row of await db.read('decisions', (s) => s.index('due').getAll(due(Infinity)) as IDBRequest<OutboxRow[]>)) countPending(status, row);
+    return status;
+  };
+  return {
+    name: db.name,
+    lease(horizon, limit, leaseUntil, at) {
+      let leased: OutboxRow[] = [];
+      return db.tx('decisions', 'readwrite', (tx) => {
+        on(index(tx).getAll(due(horizon), limit) as IDBRequest<OutboxRow[]>, (rows) => {
+          leased = rows.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
+          for (const row of leased) tx.objectStore('decisions').put(row);
+        });
+        return () => leased;
+      });
+    },
+    markSent: (uuids, at) =>
+      update(uuids, (row) => {
+        row.state = 'sent';
+        row.sentAt = at;
+        delete row.lastError;
+      }),
+    reschedule: (rows) =>
+      update(
+        rows.map((r) => r.uuid),
+        (row, i) => {
+          row.nextAttemptAt = rows[i]!.nextAttemptAt;
+          row.lastError = rows[i]!.lastError;
+        },
+      ),
+    defer: (until) =>
+      db.tx('decisions', 'readwrite', (tx) => {
+        // The updated rows move to `until`, past the open upper bound: the cursor does not meet them again.
+        each(index(tx), due(until, true), (cursor) => void cursor.update({ ...cursor.value, nextAttemptAt: until }));
+      }),
+    nextDueAt: async () => (await db.read('decisions', (s) => s.index('due').get(due(Infinity)) as IDBRequest<OutboxRow | undefined>))?.nextAttemptAt,
+    status,
+    watch(listener) {
+      let latest = 0;
+      let live = true;
+      const emit = () => {
+        const n = ++latest;
+        // Reads can finish out of order: only the latest is passed on.
+        status().then((s) => live && n === latest && listener(s), () => undefined);
+      };
+      const stop = db.changes.listen(emit);
+      emit();
+      return () => {
+        live = false;
+        stop();
+      };
+    },
+  };
+}

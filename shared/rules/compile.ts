@@ -21,6 +21,8 @@ export interface CompiledItem {
   groupIndex: number;
   /** 1 for lab, 2 for imaging: tested against CompiledQualification.categoryMask. */
   categoryBit: number;
+  /** 1 << groupIndex for the first 31 groups (CompiledQualification.groupMask), else 0. */
+  groupBit: number;
   limitDays: number;
   limitFromDefault: boolean;
   negatives: CompiledNegative[];
@@ -39,8 +41,12 @@ export interface CompiledQualification {
   groups: ReadonlySet<string> | null;
   categories: ReadonlySet<Category> | null;
   mark: Mark | undefined;
-  /** Coverage by category (bits of CompiledItem.categoryBit) and by catalog group index. */
+  /** The mark's label as the qualification states it (q.mark). */
+  label: string;
+  /** Coverage by category (CompiledItem.categoryBit), by the first 31 groups (groupBit) and by
+   * group index beyond those (groupCovered, null when the qualification names none there). */
   categoryMask: number;
+  groupMask: number;
   groupCovered: Uint8Array | null;
   /** Normalized spellings of the mark (label and aliases), as printed on a result. */
   markKeys: ReadonlySet<string>;
@@ -151,6 +157,7 @@ function build(pack: RulePack): CompiledPack {
       item,
       groupIndex: groupIndex.get(item.group)!,
       categoryBit: CATEGORY_BIT[item.category],
+      groupBit: groupIndex.get(item.group)! < 31 ? 1 << groupIndex.get(item.group)! : 0,
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
       negatives: [],
@@ -212,13 +219,13 @@ function build(pack: RulePack): CompiledPack {
   for (const inst of pack.institutions) {
     const qualifications = inst.qualifications.map((q): CompiledQualification => {
       const mark = marks.get(normalizeMark(q.mark));
+      let groupMask = 0;
       let groupCovered: Uint8Array | null = null;
-      if (q.groups !== undefined) {
-        groupCovered = new Uint8Array(groupIndex.size);
-        for (const g of q.groups) {
-          const gi = groupIndex.get(g);
-          if (gi !== undefined) groupCovered[gi] = 1;
-        }
+      for (const g of q.groups ?? []) {
+        const gi = groupIndex.get(g);
+        if (gi === undefined) continue;
+        if (gi < 31) groupMask |= 1 << gi;
+        else (groupCovered ??= new Uint8Array(groupIndex.size))[gi] = 1;
       }
       return {
         q,
@@ -226,7 +233,9 @@ function build(pack: RulePack): CompiledPack {
         groups: q.groups === undefined ? null : new Set(q.groups),
         categories: q.categories === undefined ? null : new Set(q.categories),
         mark,
+        label: q.mark,
         categoryMask: (q.categories ?? []).reduce((m, c) => m | CATEGORY_BIT[c], 0),
+        groupMask,
         groupCovered,
         markKeys: new Set((mark === undefined ? [q.mark] : [mark.label, ...mark.aliases]).map(normalizeMark)),
         fromDay: calendarDay(q.validFrom),
@@ -305,10 +314,10 @@ function coversItem(entry: NegativeEntry, item: CatalogItem): boolean {
   return false;
 }
 
-/** coversQualification on the compiled item: bit and array tests, a set only for items. */
+/** coversQualification on the compiled item: bit tests, a set only for items. */
 export function coversCompiled(cq: CompiledQualification, ci: CompiledItem): boolean {
   return (
-    (cq.categoryMask & ci.categoryBit) !== 0 ||
+    ((cq.categoryMask & ci.categoryBit) | (cq.groupMask & ci.groupBit)) !== 0 ||
     (cq.groupCovered !== null && cq.groupCovered[ci.groupIndex] === 1) ||
     (cq.items !== null && cq.items.has(ci.item.id))
   );

@@ -240,7 +240,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
         (checkQualification(result, cp, issuer, ci!.item, clockDate, receiver) as Outcome).detail,
       );
     }
-    mark = q.q.mark;
+    mark = q.label;
     if (route === LEVEL_FAILS) {
       const s: VerdictStatus = 'level-not-applicable';
       return new VerdictRecord(result.id, s, reasonShort(s, null), 'level', cp.ref, item, by, view, null, mark,

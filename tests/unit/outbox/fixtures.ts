@@ -1,8 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EXT, RECOGNIZE_SUGGESTION, RETEST_REASON_SYSTEM, type Decision } from '../../../shared/domain/decision';
+import type { DecisionStore } from '../../../shared/decisions/store';
+import { dexieOutboxStore } from '../../../shared/outbox/dexie-store';
+import { idbOutboxStore } from '../../../shared/outbox/idb-store';
+import type { OutboxRow, OutboxStore } from '../../../shared/outbox/store';
 import { HurenDb } from '../../../shared/storage/db';
 import { DexieDecisionStore } from '../../../shared/storage/decision-store';
+import { IdbDecisionStore } from '../../../shared/storage/idb-stores';
+import { transact } from '../../../shared/storage/idb-lite';
+import { WidgetDb } from '../../../shared/storage/widget-db';
 import { FeedbackEndpoint, type FeedbackFaults } from '../../../demo/server/feedback';
 
 let dbCount = 0;
@@ -36,7 +43,67 @@ export function decision(i: number): Decision {
     : { ...base, outcome: 'accepted', acceptedSuggestions: [{ id: RECOGNIZE_SUGGESTION }] };
 }
 
-export async function saveMany(store: DexieDecisionStore, count: number): Promise<Decision[]> {
+/** One outbox database under test, whichever storage keeps it. */
+export interface Outbox {
+  store: DecisionStore;
+  outbox: OutboxStore;
+  /** What drainOutbox is given: the Dexie database as the extension passes it, or the store. */
+  target: { db: HurenDb } | { store: OutboxStore };
+  /** Another connection to the same database (a second tab or worker). */
+  other(): { db: HurenDb } | { store: OutboxStore };
+  rows(): Promise<OutboxRow[]>;
+  row(uuid: string): Promise<OutboxRow | undefined>;
+  /** Changes a stored row as another version of the code might have written it. */
+  patch(uuid: string, change: (row: OutboxRow) => void): Promise<void>;
+}
+
+/** The extension's Dexie database, and the widget's plain IndexedDB one. */
+export const OUTBOXES: { name: string; fresh(): Outbox }[] = [
+  {
+    name: 'dexie',
+    fresh() {
+      const { db, store } = freshStore();
+      return {
+        store,
+        outbox: dexieOutboxStore(db),
+        target: { db },
+        other: () => ({ db: new HurenDb(db.name) }),
+        rows: async () => (await db.decisions.toArray()) as OutboxRow[],
+        row: async (uuid) => (await db.decisions.get(uuid)) as OutboxRow | undefined,
+        patch: async (uuid, change) => {
+          await db.decisions.where('uuid').equals(uuid).modify((row) => change(row as OutboxRow));
+        },
+      };
+    },
+  },
+  {
+    name: 'idb (widget)',
+    fresh() {
+      const db = new WidgetDb(`outbox-idb-test-${++dbCount}`);
+      const outbox = idbOutboxStore(db);
+      const all = () => db.read('decisions', (s) => s.getAll() as IDBRequest<OutboxRow[]>);
+      return {
+        store: new IdbDecisionStore(db),
+        outbox,
+        target: { store: outbox },
+        other: () => ({ store: idbOutboxStore(new WidgetDb(db.name)) }),
+        rows: all,
+        row: (uuid) => db.read('decisions', (s) => s.get(uuid) as IDBRequest<OutboxRow | undefined>),
+        patch: async (uuid, change) =>
+          transact(await db.open(), 'decisions', 'readwrite', (tx) => {
+            const s = tx.objectStore('decisions');
+            const get = s.get(uuid) as IDBRequest<OutboxRow>;
+            get.onsuccess = () => {
+              change(get.result);
+              s.put(get.result);
+            };
+          }).then(() => db.changes.notify()),
+      };
+    },
+  },
+];
+
+export async function saveMany(store: DecisionStore, count: number): Promise<Decision[]> {
   const all = Array.from({ length: count }, (_, i) => decision(i));
   for (const d of all) await store.save(d);
   return all;

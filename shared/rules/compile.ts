@@ -59,8 +59,10 @@ export interface CompiledQualification {
 
 export interface CompiledInstitution {
   inst: Institution;
-  /** Position in the pack's institutions, for per-evaluation tables. */
+  /** Position in the pack's institutions, for per-receiver tables. */
   index: number;
+  /** inst.alliances.length, so most issuers need no look at their alliances. */
+  allianceCount: number;
   rank: number;
   qualifications: CompiledQualification[];
   view: Readonly<VerdictIssuer>;
@@ -98,6 +100,18 @@ export interface CompiledPack {
   itemsById: Map<string, CompiledItem>;
   /** How many qualifications the institutions hold in all (CompiledQualification.index). */
   qualificationCount: number;
+  /**
+   * Answers that depend only on the pack, the issuer and the receiving institution, filled in as
+   * evaluations meet issuers: by receiving institution (the one the receiver was built from).
+   */
+  byReceiver: Map<CompiledInstitution, ReceiverTables>;
+}
+
+export interface ReceiverTables {
+  /** By CompiledInstitution.index: 0 not yet known, else how the issuer stands (judge.ts). */
+  routes: Uint8Array;
+  /** By CompiledQualification.index: whether its mark counts for the receiver (qualify). */
+  markOk: Uint8Array;
 }
 
 /** Day number of a YYYY-MM-DD the schema has checked. */
@@ -244,7 +258,7 @@ function build(pack: RulePack): CompiledPack {
       };
     });
     const view = Object.freeze({ id: inst.id, name: inst.name, level: inst.level, region: inst.region });
-    const ci: CompiledInstitution = { inst, index: instIndex++, rank: levelRank(inst.level), qualifications, view };
+    const ci: CompiledInstitution = { inst, index: instIndex++, allianceCount: inst.alliances.length, rank: levelRank(inst.level), qualifications, view };
     institutionsById.set(inst.id, ci);
     for (const idf of inst.identifiers) {
       const system = idf.system === undefined ? '' : normalizeSystem(idf.system);
@@ -297,6 +311,7 @@ function build(pack: RulePack): CompiledPack {
     groups: [...groupIndex.keys()],
     itemsById,
     qualificationCount,
+    byReceiver: new Map(),
   };
 }
 

@@ -5,7 +5,6 @@ import { judge, PackContext } from './judge.ts';
 import type { Problem } from './problems.ts';
 import { buildPrompts, type Prompts } from './prompts.ts';
 import { findInstitution } from './rules/issuer.ts';
-import type { Receiver } from './rules/receiver.ts';
 import type { RulePack } from './schema/rule-pack.ts';
 import { fromInstant, readClock, type ClockReading } from './time/clock-reading.ts';
 import { VERDICT_STATUSES, type Verdict, type VerdictStatus } from './verdict.ts';
@@ -109,16 +108,7 @@ function packContexts(cps: readonly CompiledPack[], input: EvaluationInput): Pac
     if (now === null) {
       throw new EvaluationError([{ path: 'now', message: `unreadable time "${String(input.now)}" (expected ISO 8601)` }]);
     }
-    const inst = (found[i] ?? fallback).inst;
-    const receiver: Receiver = {
-      id: inst.id,
-      name: inst.name,
-      level: inst.level,
-      rank: (found[i] ?? fallback).rank,
-      region: inst.region,
-      alliances: new Set(inst.alliances),
-    };
-    return new PackContext(cp, nowDay(now), receiver, flags);
+    return new PackContext(cp, nowDay(now), found[i] ?? fallback, flags);
   });
 }
 

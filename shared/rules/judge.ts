@@ -41,6 +41,7 @@ export class PackContext implements Explainer {
   private readonly routes: Uint8Array;
   /** By CompiledQualification.index: whether its mark counts here, per category (qualify). */
   readonly markOk: Uint8Array;
+  readonly receiver: Receiver;
   // The last code system seen and its table: results repeat one or two systems.
   private itemSystem: string | null = null;
   private itemCodes: Map<string, CompiledItem> | undefined = undefined;
@@ -51,17 +52,37 @@ export class PackContext implements Explainer {
   private lastWall = NaN;
   private lastDateOnly = false;
 
+  /**
+   * receiving: the institution the receiver is (from this pack, or from another active pack when
+   * this one does not list it). Route and mark answers depend only on the pack and receiving,
+   * so they are kept on the compiled pack for later evaluations.
+   */
   constructor(
     readonly cp: CompiledPack,
     readonly now: ClockReading,
-    readonly receiver: Receiver,
+    receiving: CompiledInstitution,
     readonly flags: ReadonlySet<string>,
   ) {
     this.zone = cp.pack.clock.timeZone;
     this.basis = cp.pack.clock.basis;
     this.allianceAllItems = cp.pack.policy.alliance === 'all-items';
-    this.routes = new Uint8Array(cp.pack.institutions.length);
-    this.markOk = new Uint8Array(cp.qualificationCount);
+    const inst = receiving.inst;
+    this.receiver = {
+      id: inst.id,
+      name: inst.name,
+      level: inst.level,
+      rank: receiving.rank,
+      region: inst.region,
+      alliances: new Set(inst.alliances),
+    };
+    let tables = cp.byReceiver.get(receiving);
+    if (tables === undefined) {
+      tables = { routes: new Uint8Array(cp.pack.institutions.length), markOk: new Uint8Array(cp.qualificationCount) };
+      if (cp.byReceiver.size >= 64) cp.byReceiver.clear();
+      cp.byReceiver.set(receiving, tables);
+    }
+    this.routes = tables.routes;
+    this.markOk = tables.markOk;
   }
 
   /** findIssuer, with the identifier system's table remembered between results. */

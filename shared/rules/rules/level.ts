@@ -20,7 +20,7 @@ export function levelApplies(cp: CompiledPack, issuer: CompiledInstitution, rece
 
 /** 医联体内互认: issuer and receiver share an alliance the pack recognizes. */
 export function sameAlliance(cp: CompiledPack, issuer: CompiledInstitution, receiver: Receiver): boolean {
-  if (cp.pack.policy.alliance === 'none' || receiver.alliances.size === 0) return false;
+  if (issuer.allianceCount === 0 || cp.pack.policy.alliance === 'none' || receiver.alliances.size === 0) return false;
   for (const a of issuer.inst.alliances) if (receiver.alliances.has(a)) return true;
   return false;
 }

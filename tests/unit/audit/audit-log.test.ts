@@ -3,16 +3,25 @@ import { DEFAULT_RETENTION_DAYS, DexieAuditLog, clampRetention } from '../../../
 import { recordAudit, type AuditLog } from '../../../shared/audit/event';
 import { auditColumns } from '../../../shared/export/tables';
 import { toCsv } from '../../../shared/export/csv';
+import { IdbAuditLog } from '../../../shared/audit/idb-audit-log';
 import { HurenDb } from '../../../shared/storage/db';
+import { WidgetDb } from '../../../shared/storage/widget-db';
 
 const PATIENT = { system: 'urn:oid:2.16.156.10011.1.4', value: '440802197003150017' };
 const actor = { physician: '李明', department: '心血管内科' };
 let n = 0;
-const fresh = (now: string) => new DexieAuditLog(new HurenDb(`audit-${++n}`), { now: () => new Date(now) });
+type Log = DexieAuditLog | IdbAuditLog;
+/** The extension's Dexie audit log and the widget's plain IndexedDB one: the same behaviour. */
+const LOGS: { kind: string; open(name: string, now?: string): Log; close(log: Log): void }[] = [
+  { kind: 'dexie', open: (name, now) => new DexieAuditLog(new HurenDb(name), now ? { now: () => new Date(now) } : {}), close: (log) => (log as DexieAuditLog).db.close() },
+  { kind: 'idb (widget)', open: (name, now) => new IdbAuditLog(new WidgetDb(name), now ? { now: () => new Date(now) } : {}), close: (log) => (log as IdbAuditLog).db.close() },
+];
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('audit log', () => {
+describe.each(LOGS)('audit log in $kind', ({ open, close }) => {
+  const fresh = (now: string) => open(`audit-${++n}`, now);
+
   test('records who viewed whose results and when, and lists a period in order', async () => {
     const log = fresh('2026-11-22T02:00:00Z');
     await log.record({ kind: 'viewed', actor, patient: PATIENT, resultCount: 12 });
@@ -38,17 +47,17 @@ describe('audit log', () => {
   });
 
   test('retention: older events are purged on the first record and when the setting changes', async () => {
-    const db = new HurenDb(`audit-${++n}`);
-    const old = new DexieAuditLog(db, { now: () => new Date('2026-01-01T00:00:00Z') });
+    const db = `audit-${++n}`;
+    const old = open(db, '2026-01-01T00:00:00Z');
     await old.record({ kind: 'viewed', actor, patient: PATIENT, resultCount: 1 });
     await old.record({ kind: 'viewed', actor, patient: PATIENT, resultCount: 1, at: '2026-09-01T00:00:00.000Z' });
-    const later = new DexieAuditLog(db, { now: () => new Date('2026-11-22T00:00:00Z') });
+    const later = open(db, '2026-11-22T00:00:00Z');
     expect(await later.retentionDays()).toBe(DEFAULT_RETENTION_DAYS);
     await later.record({ kind: 'viewed', actor, patient: PATIENT, resultCount: 2 });
     expect((await later.list()).map((e) => e.at.slice(0, 10))).toEqual(['2026-09-01', '2026-11-22']);
     expect(await later.setRetentionDays(30)).toBe(30);
     expect((await later.list()).map((e) => e.at.slice(0, 10))).toEqual(['2026-11-22']);
-    expect(await new DexieAuditLog(db).retentionDays()).toBe(30);
+    expect(await open(db).retentionDays()).toBe(30);
   });
 
   test('retention is clamped to 7–3650 whole days', () => {
@@ -63,7 +72,7 @@ describe('audit log', () => {
     const log = fresh('2026-11-22T02:00:00Z');
     await log.record({ kind: 'viewed', actor, patient: { value: '' }, resultCount: 1 } as never);
     expect(await log.list()).toEqual([]);
-    log.db.close();
+    close(log);
     await expect(log.record({ kind: 'viewed', actor, patient: PATIENT, resultCount: 1 })).resolves.toBeUndefined();
     for (const s of spies) expect(s).not.toHaveBeenCalled();
   });

@@ -15,25 +15,25 @@ interface Run {
 
 /** Waits, inside the sidebar, for the header to name the patient and a card (or an empty state) to show. */
 async function watchFor(frame: Frame, name: string): Promise<number> {
-  return frame.evaluate(
-    (expected) =>
-      new Promise<number>((resolve) => {
-        const done = () => {
-          const header = document.querySelector('.hr-patient-name')?.textContent;
-          const ready = document.querySelector('article.hr-card') ?? document.querySelector('.hr-results .hr-muted, .hr-results .hr-status');
-          if (header === expected && ready) {
-            observer.disconnect();
-            resolve(performance.timeOrigin + performance.now());
-            return true;
-          }
-          return false;
-        };
-        const observer = new MutationObserver(done);
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        done();
-      }),
-    name,
-  );
+  // A string, not a function: tsx would wrap inner functions in a `__name` helper the page lacks.
+  return frame.evaluate(`new Promise((resolve) => {
+    const expected = ${JSON.stringify(name)};
+    let observer;
+    const check = () => {
+      const header = document.querySelector('.hr-patient-name')?.textContent;
+      const ready = document.querySelector('article.hr-card') ?? document.querySelector('.hr-results .hr-muted, .hr-results .hr-status');
+      if (header === expected && ready) {
+        observer?.disconnect();
+        resolve(performance.timeOrigin + performance.now());
+        return true;
+      }
+      return false;
+    };
+    if (!check()) {
+      observer = new MutationObserver(check);
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }
+  })`) as Promise<number>;
 }
 
 async function measure(page: Page, frame: Frame, index: number, patient: EmrPatient): Promise<Run> {

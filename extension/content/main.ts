@@ -14,7 +14,10 @@ import { readout } from './readout';
 import { injectSidebar, type SidebarHost } from './sidebar-host';
 import { frameDocument, framePaths, noteElement, readContext, type SiteAdapter } from './site-adapter';
 
+/** Checks come at most this often while the page keeps changing … */
 const DEBOUNCE_MS = 120;
+/** … but the first change after a quiet spell is read at once (one frame later), so a patient switch shows without delay. */
+const QUICK_MS = 16;
 
 /**
  * Watches the EMR page for the open patient and the orders being placed, hands what it reads to
@@ -32,6 +35,7 @@ export function startContentScript(signal: AbortSignal): void {
   let sidebar: SidebarHost | undefined;
   let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastCheck = -Infinity;
   const watched = new WeakSet<Document>();
   /** Fields the physician has been in: there the caret (kept after focus moves to the sidebar) counts. */
   const focused = new WeakSet<EventTarget>();
@@ -39,7 +43,9 @@ export function startContentScript(signal: AbortSignal): void {
   const observer = new MutationObserver(() => schedule());
 
   function schedule(): void {
-    if (timer === undefined && !signal.aborted) timer = setTimeout(() => void check(), DEBOUNCE_MS);
+    if (timer !== undefined || signal.aborted) return;
+    const wait = lastCheck + DEBOUNCE_MS - performance.now();
+    timer = setTimeout(() => void check(), Math.max(QUICK_MS, wait));
   }
 
   /** Observes one document (top or frame), including its frames (re)loading. */
@@ -54,6 +60,7 @@ export function startContentScript(signal: AbortSignal): void {
 
   async function check(): Promise<void> {
     timer = undefined;
+    lastCheck = performance.now();
     if (location.href !== url) {
       url = location.href;
       const message: AdapterForMessage = { type: MSG.adapterFor, url };

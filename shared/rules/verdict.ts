@@ -132,35 +132,69 @@ export interface Explainer {
  * other fields are plain own properties.
  */
 export class VerdictRecord implements Verdict {
+  // Declared, not initialized: the constructor's assignments alone give every record one shape.
+  declare resultId: string;
+  declare status: VerdictStatus;
+  declare reasonShort: Readonly<BilingualText>;
+  declare rule: RuleId;
+  declare pack: PackRef;
+  declare item: Readonly<VerdictItem> | null;
+  declare matchedBy: 'code' | 'name' | null;
+  declare issuer: Readonly<VerdictIssuer> | null;
+  declare via: 'level' | 'alliance' | null;
+  declare mark: string | null;
+  declare clockDate: string | null;
+  declare clockBasis: 'collection' | 'report' | null;
+  declare timeLimitDays: number | null;
+  declare timeLimitFromDefault: boolean | null;
+  declare lastValidDay: string | null;
+  declare daysLeft: number | null;
   #explainer: Explainer;
   #detail: (() => BilingualText) | null;
-  #text: BilingualText | null = null;
+  #text: BilingualText | null;
   /** Wall time of the clock reading (ms, as if UTC), for ranking results of the same day. */
   #wallMs: number;
 
   constructor(
-    public resultId: string,
-    public status: VerdictStatus,
-    public reasonShort: Readonly<BilingualText>,
-    public rule: RuleId,
-    public pack: PackRef,
-    public item: Readonly<VerdictItem> | null,
-    public matchedBy: 'code' | 'name' | null,
-    public issuer: Readonly<VerdictIssuer> | null,
-    public via: 'level' | 'alliance' | null,
-    public mark: string | null,
-    public clockDate: string | null,
-    public clockBasis: 'collection' | 'report' | null,
-    public timeLimitDays: number | null,
-    public timeLimitFromDefault: boolean | null,
-    public lastValidDay: string | null,
-    public daysLeft: number | null,
+    resultId: string,
+    status: VerdictStatus,
+    reasonShort: Readonly<BilingualText>,
+    rule: RuleId,
+    pack: PackRef,
+    item: Readonly<VerdictItem> | null,
+    matchedBy: 'code' | 'name' | null,
+    issuer: Readonly<VerdictIssuer> | null,
+    via: 'level' | 'alliance' | null,
+    mark: string | null,
+    clockDate: string | null,
+    clockBasis: 'collection' | 'report' | null,
+    timeLimitDays: number | null,
+    timeLimitFromDefault: boolean | null,
+    lastValidDay: string | null,
+    daysLeft: number | null,
     explainer: Explainer,
     detail: (() => BilingualText) | null,
     wallMs: number,
   ) {
+    this.resultId = resultId;
+    this.status = status;
+    this.reasonShort = reasonShort;
+    this.rule = rule;
+    this.pack = pack;
+    this.item = item;
+    this.matchedBy = matchedBy;
+    this.issuer = issuer;
+    this.via = via;
+    this.mark = mark;
+    this.clockDate = clockDate;
+    this.clockBasis = clockBasis;
+    this.timeLimitDays = timeLimitDays;
+    this.timeLimitFromDefault = timeLimitFromDefault;
+    this.lastValidDay = lastValidDay;
+    this.daysLeft = daysLeft;
     this.#explainer = explainer;
     this.#detail = detail;
+    this.#text = null;
     this.#wallMs = wallMs;
   }
 

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { EmrPatient } from '../../demo/data/generate.ts';
-import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { MSG } from '../../extension/messaging/protocol.ts';
 import { maskIdentifier } from '../../shared/ui/panel/patient-key.ts';
-import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
+import { screenshotPath, sidebarFrame, useExtensionDemo } from './support.ts';
 
 /**
  * The extension shell in the real build: the content script reading the page (also through
@@ -13,19 +10,7 @@ import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support
  * and the options page. The sidebar's own UI is not under test here: messages are sent from the
  * sidebar frame exactly as its code sends them.
  */
-let server: DemoProcess;
-let browser: ExtensionBrowser;
-let patients: EmrPatient[];
-
-beforeAll(async () => {
-  ({ server, patients } = await startDemo());
-  browser = await startBrowser(server);
-});
-
-afterAll(async () => {
-  await browser?.context.close();
-  await server?.close();
-});
+const demo = useExtensionDemo();
 
 /** Sends a runtime message from inside the sidebar frame, as the sidebar page does. */
 function fromSidebar(frame: Frame, message: object): Promise<unknown> {
@@ -39,16 +24,16 @@ function hostWidth(page: Page): Promise<number> {
 /** What the background stored for the page's tab (the sidebar reads the same). */
 async function storedContext(frame: Frame): Promise<{ patient: { name?: string; identifier: { value: string } }; orders: { name: string }[]; user: Record<string, string> } | null> {
   const { tabId } = (await fromSidebar(frame, { type: MSG.whoami })) as { tabId: number };
-  return browser.serviceWorker.evaluate(async (key) => {
+  return demo.browser.serviceWorker.evaluate(async (key) => {
     const ext = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, { context: unknown }>> } } } }).chrome;
     return ((await ext.storage.session.get(key))[key]?.context ?? null) as never;
   }, `context:${tabId}`);
 }
 
 test('the sidebar collapses to a narrow tab and opens again when the sidebar asks', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/emr/?open=0`);
-  const frame = await sidebarFrame(page, browser.extensionId);
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(page, demo.browser.extensionId);
   expect(await hostWidth(page)).toBe(380);
 
   await expect(fromSidebar(frame, { type: MSG.setCollapsed, collapsed: true })).resolves.toEqual({ ok: true });
@@ -63,9 +48,9 @@ test('the sidebar collapses to a narrow tab and opens again when the sidebar ask
 });
 
 test('insert into note puts the text into the EMR’s #note as if typed', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/emr/?open=0`);
-  const frame = await sidebarFrame(page, browser.extensionId);
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(page, demo.browser.extensionId);
   await page.locator('#note').fill('主诉：胸闷3天');
   await page.evaluate(() => {
     (window as unknown as { inputs: number }).inputs = 0;
@@ -86,10 +71,10 @@ test('insert into note puts the text into the EMR’s #note as if typed', async 
 });
 
 test('the framed EMR: patient read through two nested frames, note inserted in the inner frame', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/assets/emr-frames.html?open=1`);
-  const frame = await sidebarFrame(page, browser.extensionId);
-  const patient = patients[1]!;
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/assets/emr-frames.html?open=1`);
+  const frame = await sidebarFrame(page, demo.browser.extensionId);
+  const patient = demo.patients[1]!;
 
   let context = await storedContext(frame);
   for (let i = 0; i < 50 && context?.patient.name !== patient.name; i++) {
@@ -101,13 +86,13 @@ test('the framed EMR: patient read through two nested frames, note inserted in t
   expect(context?.orders.map((o) => o.name)).toEqual(patient.orders.map((o) => o.name));
   expect(context?.user).toEqual({ physician: '王芳', department: '呼吸内科' });
 
-  // Switching patients inside the frame is followed (the frame's DOM is observed too).
-  await page.frameLocator('#workspace').getByRole('button', { name: new RegExp(`^${patients[2]!.name}`) }).click();
-  for (let i = 0; i < 50 && context?.patient.name !== patients[2]!.name; i++) {
+  // Switching demo.patients inside the frame is followed (the frame's DOM is observed too).
+  await page.frameLocator('#workspace').getByRole('button', { name: new RegExp(`^${demo.patients[2]!.name}`) }).click();
+  for (let i = 0; i < 50 && context?.patient.name !== demo.patients[2]!.name; i++) {
     await page.waitForTimeout(100);
     context = await storedContext(frame);
   }
-  expect(context?.patient.name).toBe(patients[2]!.name);
+  expect(context?.patient.name).toBe(demo.patients[2]!.name);
 
   await expect(fromSidebar(frame, { type: MSG.insertNote, text: '血常规：外院结果可互认。' })).resolves.toEqual({ ok: true });
   const note = page.frameLocator('#workspace').frameLocator('#orders-frame').locator('#note');
@@ -117,11 +102,11 @@ test('the framed EMR: patient read through two nested frames, note inserted in t
 });
 
 test('options page: validation errors with JSON paths, saving, and the adapter test on the last EMR tab', async () => {
-  const emr = await browser.context.newPage();
-  await emr.goto(`${server.url}/emr/?open=0`);
-  await sidebarFrame(emr, browser.extensionId);
-  const page = await browser.context.newPage();
-  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  const emr = await demo.browser.context.newPage();
+  await emr.goto(`${demo.server.url}/emr/?open=0`);
+  await sidebarFrame(emr, demo.browser.extensionId);
+  const page = await demo.browser.context.newPage();
+  await page.goto(`chrome-extension://${demo.browser.extensionId}/options.html`);
   await page.getByRole('heading', { name: '互认助手 · 设置' }).waitFor();
 
   // A bad adapter is flagged as typed, with the path to fix.
@@ -134,7 +119,7 @@ test('options page: validation errors with JSON paths, saving, and the adapter t
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByTestId('save-problems').getByText('adapters[0].urlPatterns[0]').waitFor();
   await page.screenshot({ path: screenshotPath('options-invalid'), fullPage: true });
-  const before = await browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
+  const before = await demo.browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
   expect((before.settings as { physician?: string }).physician).toBeUndefined();
 
   // A valid adapter for the demo EMR, tested on the EMR tab opened before.
@@ -153,20 +138,20 @@ test('options page: validation errors with JSON paths, saving, and the adapter t
   await page.getByRole('button', { name: '在当前标签页测试' }).click();
   const result = page.getByTestId('adapter-test-result');
   await result.getByText('网址匹配').waitFor();
-  await result.getByText(maskIdentifier(patients[0]!.idCard)).waitFor();
-  await result.getByText(patients[0]!.name, { exact: true }).waitFor();
-  expect(await result.textContent()).not.toContain(patients[0]!.idCard);
+  await result.getByText(maskIdentifier(demo.patients[0]!.idCard)).waitFor();
+  await result.getByText(demo.patients[0]!.name, { exact: true }).waitFor();
+  expect(await result.textContent()).not.toContain(demo.patients[0]!.idCard);
 
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('已保存').waitFor();
   await page.screenshot({ path: screenshotPath('options-saved'), fullPage: true });
-  const after = await browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
-  expect(after.settings).toMatchObject({ physician: '王芳', adapters: [{ id: 'demo-custom' }], fhirBaseUrl: server.fhirBase });
+  const after = await demo.browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
+  expect(after.settings).toMatchObject({ physician: '王芳', adapters: [{ id: 'demo-custom' }], fhirBaseUrl: demo.server.fhirBase });
 
   // The saved adapter now wins over the bundled one on the next EMR page.
-  const next = await browser.context.newPage();
-  await next.goto(`${server.url}/emr/?open=0`);
-  const frame = await sidebarFrame(next, browser.extensionId);
+  const next = await demo.browser.context.newPage();
+  await next.goto(`${demo.server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(next, demo.browser.extensionId);
   let stored = await storedContext(frame);
   for (let i = 0; i < 50 && !stored; i++) {
     await next.waitForTimeout(100);

@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { EmrPatient } from '../../demo/data/generate.ts';
-import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { maskIdentifier } from '../../shared/ui/panel/patient-key.ts';
-import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
+import { screenshotPath, sidebarFrame, useExtensionDemo } from './support.ts';
 
-let server: DemoProcess;
-let browser: ExtensionBrowser;
-let patients: EmrPatient[];
-
-beforeAll(async () => {
-  ({ server, patients } = await startDemo());
-  browser = await startBrowser(server);
-});
-
-afterAll(async () => {
-  await browser?.context.close();
-  await server?.close();
-});
+const demo = useExtensionDemo();
 
 async function openEmr(index: number): Promise<{ page: Page; frame: Frame }> {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/emr/?open=${index}`);
-  return { page, frame: await sidebarFrame(page, browser.extensionId) };
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/emr/?open=${index}`);
+  return { page, frame: await sidebarFrame(page, demo.browser.extensionId) };
 }
 
 const card = (frame: Frame, name: RegExp) => frame.getByRole('article', { name });
 
 test('patient opens → the sidebar shows the patient read from the page and the 可互认 cards; the 血常规 order is a duplicate', async () => {
   const { page, frame } = await openEmr(0);
-  const patient = patients[0]!;
+  const patient = demo.patients[0]!;
   await frame.getByText(patient.name, { exact: true }).waitFor();
   await frame.getByText(maskIdentifier(patient.idCard)).waitFor();
   await frame.getByText(/可互认（\d+）/).waitFor();
@@ -68,7 +53,7 @@ test('recognize → the citation goes into the EMR note on 插入病历; re-test
   await page.screenshot({ path: screenshotPath('emr-retest-decided') });
 
   await page.reload();
-  const again = await sidebarFrame(page, browser.extensionId);
+  const again = await sidebarFrame(page, demo.browser.extensionId);
   await card(again, /血细胞分析/).first().getByText('已互认').waitFor();
   await card(again, /胸部CT/).getByText(/已决定复查/).waitFor();
   expect(await again.getByRole('button', { name: '互认' }).count()).toBeGreaterThan(0); // other cards still prompt
@@ -79,12 +64,12 @@ test('recognize → the citation goes into the EMR note on 插入病历; re-test
 /** Ids of every result resource the platform holds for each patient, straight from FHIR. */
 async function resultIdsByPatient(): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>();
-  for (const p of patients) {
-    const found = await (await fetch(`${server.fhirBase}/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.4|${p.idCard}`)}`)).json();
+  for (const p of demo.patients) {
+    const found = await (await fetch(`${demo.server.fhirBase}/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.4|${p.idCard}`)}`)).json();
     const id = found.entry[0].resource.id as string;
     const ids = new Set<string>();
     for (const type of ['Observation', 'DiagnosticReport', 'ImagingStudy']) {
-      const bundle = await (await fetch(`${server.fhirBase}/${type}?subject=Patient/${id}&_count=1000`)).json();
+      const bundle = await (await fetch(`${demo.server.fhirBase}/${type}?subject=Patient/${id}&_count=1000`)).json();
       for (const e of bundle.entry ?? []) ids.add(`${type}/${e.resource.id}`);
     }
     map.set(p.name, ids);
@@ -96,7 +81,7 @@ test('50 rapid patient switches: never a card of another patient under the heade
   const owned = await resultIdsByPatient();
   const { page, frame } = await openEmr(0);
   await frame.getByText(/可互认（\d+）/).waitFor();
-  const sequence = Array.from({ length: 50 }, (_, i) => (i * 7 + 3) % patients.length);
+  const sequence = Array.from({ length: 50 }, (_, i) => (i * 7 + 3) % demo.patients.length);
   const checkConsistent = async () => {
     const snapshot = await frame.evaluate(() => ({
       header: document.querySelector('.hr-patient-name')?.textContent ?? null,
@@ -104,7 +89,7 @@ test('50 rapid patient switches: never a card of another patient under the heade
       cards: [...document.querySelectorAll('article')].map((a) => a.getAttribute('data-result')!),
     }));
     if (snapshot.header === null) return;
-    const shown = patients.find((p) => p.name === snapshot.header)!;
+    const shown = demo.patients.find((p) => p.name === snapshot.header)!;
     expect(snapshot.id).toContain(maskIdentifier(shown.idCard));
     for (const resultId of snapshot.cards) expect(owned.get(shown.name)!.has(resultId), `${resultId} under ${shown.name}`).toBe(true);
   };
@@ -116,7 +101,7 @@ test('50 rapid patient switches: never a card of another patient under the heade
     await page.waitForTimeout(k % 3 === 0 ? 0 : 40);
     await checkConsistent();
     if (k % 10 === 9 || k === sequence.length - 1) {
-      await frame.waitForFunction((name) => document.querySelector('.hr-patient-name')?.textContent === name, patients[index]!.name);
+      await frame.waitForFunction((name) => document.querySelector('.hr-patient-name')?.textContent === name, demo.patients[index]!.name);
       await frame.waitForFunction(() => !!document.querySelector('.hr-results'));
       await checkConsistent();
     }

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { DemoProcess } from '../../demo/server/spawn.ts';
-import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
+import { expect, test } from 'vitest';
+import { screenshotPath, sidebarFrame, useExtensionDemo } from './support.ts';
 
-let server: DemoProcess;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  ({ server } = await startDemo());
-  browser = await startBrowser(server);
-});
-
-afterAll(async () => {
-  await browser?.context.close();
-  await server?.close();
-});
+const demo = useExtensionDemo();
 
 /**
  * A hostile EMR page: from its first script on, it records every window message and every DOM
@@ -71,10 +58,10 @@ async function everythingThePageCanSee(): Promise<string> {
 }
 
 test('nothing the sidebar shows reaches the EMR page: DOM, shadow roots, storage, IndexedDB or messages', async () => {
-  const page = await browser.context.newPage();
+  const page = await demo.browser.context.newPage();
   await page.addInitScript(HOSTILE_RECORDER);
-  await page.goto(`${server.url}/emr/?open=0`);
-  const frame = await sidebarFrame(page, browser.extensionId);
+  await page.goto(`${demo.server.url}/emr/?open=0`);
+  const frame = await sidebarFrame(page, demo.browser.extensionId);
   await frame.getByText(/可互认（\d+）/).waitFor();
   // Make a decision too, so the hostile page has every chance to see one go by.
   const cbc = frame.getByRole('article', { name: /血细胞分析/ }).first();

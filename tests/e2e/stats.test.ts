@@ -1,36 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { ExtensionBrowser } from '../../demo/browser.ts';
-import type { DemoProcess } from '../../demo/server/spawn.ts';
+import { expect, test } from 'vitest';
 import { cardId } from '../../shared/decisions/card-id.ts';
 import { makeDecision } from '../../shared/decisions/make-decision.ts';
 import type { AuditEvent } from '../../shared/audit/event.ts';
 import type { Decision } from '../../shared/domain/decision.ts';
 import { loadBundledPacks } from '../../shared/rules/index.ts';
-import { screenshotPath, sidebarFrame, startBrowser, startDemo } from './support.ts';
+import { screenshotPath, sidebarFrame, useExtensionDemo } from './support.ts';
 
-let server: DemoProcess;
-let browser: ExtensionBrowser;
-let patients: { idCard: string; name: string }[];
-
-beforeAll(async () => {
-  ({ server, patients } = await startDemo());
-  browser = await startBrowser(server);
-});
-
-afterAll(async () => {
-  await browser?.context.close();
-  await server?.close();
-});
+const demo = useExtensionDemo();
 
 const card = (frame: Frame, item: string) => frame.locator('.hr-card').filter({ has: frame.locator('.hr-card-title', { hasText: item }) });
 
 async function openPatient(i: number): Promise<{ page: Page; frame: Frame }> {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/emr/?open=${i}`);
-  const frame = await sidebarFrame(page, browser.extensionId);
-  await frame.getByText(patients[i]!.name, { exact: true }).waitFor();
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/emr/?open=${i}`);
+  const frame = await sidebarFrame(page, demo.browser.extensionId);
+  await frame.getByText(demo.patients[i]!.name, { exact: true }).waitFor();
   await frame.getByText(/^可互认（\d+）$/).waitFor({ timeout: 20_000 });
   return { page, frame };
 }
@@ -39,7 +25,7 @@ async function openPatient(i: number): Promise<{ page: Page; frame: Frame }> {
 function auditEvents(now: number): AuditEvent[] {
   const actor = { physician: '李明', department: '心血管内科' };
   const at = (i: number) => new Date(now - (i + 1) * 3_000).toISOString();
-  const patient = (i: number) => ({ system: 'urn:oid:2.16.156.10011.1.4', value: patients[i]!.idCard });
+  const patient = (i: number) => ({ system: 'urn:oid:2.16.156.10011.1.4', value: demo.patients[i]!.idCard });
   const item = { id: 'cbc', name: '血细胞分析', category: 'lab' as const };
   return [
     ...[0, 1, 7].map((p, i): AuditEvent => ({ kind: 'viewed', at: at(i), actor, patient: patient(p), resultCount: 20 })),
@@ -116,9 +102,9 @@ test('the trend from a lab card in the sidebar, and the statistics page over sto
   await seven.page.close();
 
   // The statistics page reads the extension's database.
-  const stats = await browser.context.newPage();
+  const stats = await demo.browser.context.newPage();
   await stats.setViewportSize({ width: 1280, height: 900 });
-  await stats.goto(`chrome-extension://${browser.extensionId}/stats.html`);
+  await stats.goto(`chrome-extension://${demo.browser.extensionId}/stats.html`);
   await stats.getByRole('heading', { name: '互认统计' }).waitFor();
   const kpi = (label: string) => stats.locator(`[data-kpi="${label}"] .hr-kpi-value`);
   const seeded = otherDepartments(Date.now());
@@ -169,6 +155,6 @@ test('the trend from a lab card in the sidebar, and the statistics page over sto
   const [audit] = await Promise.all([stats.waitForEvent('download'), stats.getByRole('button', { name: '审计记录 CSV' }).click()]);
   const auditText = (await readFile((await audit.path())!)).toString('utf8');
   expect(auditText.charCodeAt(0)).toBe(0xfeff);
-  expect(auditText).toContain(patients[0]!.idCard);
+  expect(auditText).toContain(demo.patients[0]!.idCard);
   expect(auditText).toContain('打开,心血管内科,李明');
 });

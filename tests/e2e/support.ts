@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { configureExtension, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import type { EmrPatient } from '../../demo/data/generate.ts';
@@ -31,4 +32,24 @@ export async function sidebarFrame(page: Page, extensionId: string, timeoutMs = 
 
 export function screenshotPath(name: string): string {
   return `test-results/screenshots/${name}.png`;
+}
+
+export interface ExtensionDemo {
+  server: DemoProcess;
+  browser: ExtensionBrowser;
+  patients: EmrPatient[];
+}
+
+/** One demo server and one Chromium with the built extension for a test file, closed after it. */
+export function useExtensionDemo(): ExtensionDemo {
+  const demo = {} as ExtensionDemo;
+  beforeAll(async () => {
+    ({ server: demo.server, patients: demo.patients } = await startDemo());
+    demo.browser = await startBrowser(demo.server);
+  });
+  afterAll(async () => {
+    await demo.browser?.context.close();
+    await demo.server?.close();
+  });
+  return demo;
 }

@@ -177,6 +177,14 @@ export class PackContext implements Explainer {
       const o = checkLevel(cp, issuer, this.receiver)!;
       return explain(v.reasonShort, o.detail, o.rule, cp);
     }
+    if (v.status === 'issuer-not-qualified') {
+      // Which rule refused is known; the marks printed on the result only chose it, so the
+      // check is re-run without them for its sentence.
+      const issuer = cp.institutionsById.get(v.issuer!.id)!;
+      const item = cp.itemsById.get(v.item!.id!)!.item;
+      const o = checkQualification({ marks: [] } as unknown as ExternalResult, cp, issuer, item, v.clockDate!, this.receiver) as Outcome;
+      return explain(v.reasonShort, o.detail, v.rule, cp);
+    }
     const w = { clockDate: v.clockDate!, lastValidDay: v.lastValidDay!, daysLeft: v.daysLeft! };
     const o = timeOutcome(w, v.timeLimitDays!, v.item!.category, this.basis);
     return explain(v.reasonShort, o.detail, o.rule, cp);
@@ -256,10 +264,10 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   if (route !== ALLIANCE) {
     const q = qualify(result.marks, cp, issuer, ci!, day, ctx.receiver, ctx.markOk);
     if (typeof q === 'string') {
-      const receiver = ctx.receiver;
-      return refuse(result, ctx, 'issuer-not-qualified', q, clockDate, item, view, by, () =>
-        (checkQualification(result, cp, issuer, ci!.item, clockDate, receiver) as Outcome).detail,
-      );
+      // The sentence is rebuilt from the verdict's own fields when read (see explain).
+      const s: VerdictStatus = 'issuer-not-qualified';
+      return new VerdictRecord(result.id, s, reasonShort(s, null), q, cp.ref, item, by, view, null, null,
+        clockDate, ctx.basis, null, null, null, null, ctx, null, NaN);
     }
     mark = q.label;
     if (route === LEVEL_FAILS) {

@@ -64,6 +64,8 @@ export function each(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | nul
 }
 
 const local = new Map<string, Set<() => void>>();
+/** This document, in change messages (a BroadcastChannel also reaches the sender's other channels). */
+const SELF = Math.random().toString(36).slice(2);
 
 /**
  * Tells the other documents of the origin (and this one) that `name` changed, for live views
@@ -79,14 +81,15 @@ export function changes(name: string): { notify(): void; listen(listener: () => 
       for (const l of [...listeners]) l();
       if (Channel) {
         const channel = new Channel(topic);
-        channel.postMessage(1);
+        channel.postMessage(SELF);
         channel.close();
       }
     },
     listen(listener) {
       listeners.add(listener);
       const channel = Channel ? new Channel(topic) : undefined;
-      if (channel) channel.onmessage = () => listener();
+      // Other documents' writes; this document's listeners were called directly.
+      if (channel) channel.onmessage = (event: MessageEvent) => event.data !== SELF && listener();
       return () => {
         listeners.delete(listener);
         channel?.close();

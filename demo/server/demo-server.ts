@@ -102,7 +102,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       const headers = faults.failNext.status === 429 ? { ...corsHeaders(), 'retry-after': '0' } : corsHeaders();
       return sendJson(res, faults.failNext.status, outcome('transient', 'injected failure'), headers);
     }
-    const body = req.method === 'POST' || req.method === 'PUT' ? JSON.parse((await readBody(req)) || 'null') : undefined;
+    const text = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : undefined;
+    // A search by POST (`Type/_search`) sends its parameters as a form, as FHIR R4 allows.
+    const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+    const body = text === undefined ? undefined : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text || 'null');
     const rel = url.pathname.replace(/^\/fhir\/R4\/?/, '');
     const answer = await fhir.handle(req.method ?? 'GET', rel, url.search.slice(1), body, `${origin}/fhir/R4`);
     sendJson(res, answer.status, answer.body, corsHeaders(), 'application/fhir+json; charset=utf-8');

@@ -69,8 +69,10 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
     }
     const system = patient.system ?? config.identifierSystem;
     const token = system ? `${system}|${patient.value}` : patient.value;
-    // The only request that carries the identifier, and only where FHIR puts it: the search parameter.
-    const page = parseBundle(await getJson(`${base}/Patient?identifier=${encodeURIComponent(token)}&_count=2`, http, signal));
+    // The only request that carries the identifier, and only in a POST body (FHIR `_search`), so
+    // the 身份证号 never stands in a URL that proxies and server logs keep.
+    const form = new URLSearchParams({ identifier: token, _count: '2' });
+    const page = parseBundle(await getJson(`${base}/Patient/_search`, http, signal, form));
     for (const entry of page.entry ?? []) {
       const found = Patient.safeParse(entry.resource);
       if (found.success && entry.search?.mode !== 'include') return found.data.id;

@@ -17,7 +17,11 @@ export interface HttpOptions {
  * GETs one FHIR URL and returns its JSON. Errors are SourceErrors whose message names the
  * failure only: never the URL, which may carry a patient identifier in its query.
  */
-export async function getJson(url: string, http: HttpOptions, signal?: AbortSignal): Promise<unknown> {
+/**
+ * GETs (or, with `form`, POSTs a FHIR `_search` with a form body) and parses JSON, retrying
+ * 429/5xx/network failures. A search is safe to repeat, so the POST is retried too.
+ */
+export async function getJson(url: string, http: HttpOptions, signal?: AbortSignal, form?: URLSearchParams): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw new SourceError('aborted', 'request aborted');
     const timeout = new AbortController();
@@ -26,9 +30,10 @@ export async function getJson(url: string, http: HttpOptions, signal?: AbortSign
     signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { accept: 'application/fhir+json, application/json;q=0.9' };
     if (http.token) headers.authorization = `Bearer ${http.token}`;
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     let response: Response;
     try {
-      response = await http.fetch(url, { method: 'GET', headers, signal: timeout.signal, credentials: 'omit' });
+      response = await http.fetch(url, { method: form ? 'POST' : 'GET', headers, body: form?.toString(), signal: timeout.signal, credentials: 'omit' });
     } catch {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

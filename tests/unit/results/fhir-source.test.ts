@@ -182,14 +182,17 @@ describe('FHIR source against the demo platform over HTTP', () => {
     expect(got.patientFound).toBe(true);
   });
 
-  it('puts the 身份证号 only in the Patient search and never in error messages', async () => {
+  it('never puts the 身份证号 in a URL: only in the body of the Patient _search, and never in error messages', async () => {
     const idCard = data.emrPatients[4]!.idCard;
-    const urls: string[] = [];
-    const headers: (HeadersInit | undefined)[] = [];
-    await source({ token: 't', fetch: (i, init) => (urls.push(String(i)), headers.push(init?.headers), fetch(i, init)) }).fetchResults(query(4));
-    expect(urls.filter((u) => decodeURIComponent(u).includes(idCard))).toEqual([urls[0]]);
-    expect(urls[0]).toMatch(/\/Patient\?identifier=/);
-    expect(headers.every((h) => (h as Record<string, string>).authorization === 'Bearer t')).toBe(true);
+    const requests: { url: string; body: string; headers: Record<string, string> }[] = [];
+    await source({
+      token: 't',
+      fetch: (i, init) => (requests.push({ url: String(i), body: String(init?.body ?? ''), headers: init?.headers as Record<string, string> }), fetch(i, init)),
+    }).fetchResults(query(4));
+    expect(requests.filter((r) => decodeURIComponent(r.url).includes(idCard))).toEqual([]);
+    expect(requests.filter((r) => decodeURIComponent(r.body).includes(idCard)).map((r) => r.url)).toEqual([`${server.fhirBase}/Patient/_search`]);
+    expect(requests[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(requests.every((r) => r.headers.authorization === 'Bearer t')).toBe(true);
     server.faults.failNext = { count: 10, status: 500 };
     const err = (await source({ retries: 0 }).fetchResults(query(4)).catch((e: Error) => e)) as Error;
     expect(String(err.message)).not.toContain(idCard);

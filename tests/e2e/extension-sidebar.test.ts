@@ -29,6 +29,14 @@ test('patient opens → the sidebar shows the patient read from the page and the
   await frame.getByText('出具机构未通过该项目质控').first().waitFor();
   await frame.getByText('不在互认项目清单').first().waitFor();
   await page.screenshot({ path: screenshotPath('emr-sidebar-others') });
+
+  // The physician orders 胸部CT in the EMR: the sidebar follows the page and flags the duplicate.
+  expect(await frame.getByText('重复开单：胸部CT').count()).toBe(0);
+  await page.locator('#order-item').selectOption('CT-CHEST');
+  await page.getByRole('button', { name: '开立' }).click();
+  const ct = card(frame, /胸部CT/);
+  await ct.getByText('重复开单：胸部CT').waitFor();
+  await page.screenshot({ path: screenshotPath('emr-duplicate-order-added') });
   await page.close();
 });
 

@@ -149,9 +149,10 @@ export class VerdictRecord implements Verdict {
   declare timeLimitFromDefault: boolean | null;
   declare lastValidDay: string | null;
   declare daysLeft: number | null;
-  #explainer: Explainer;
-  #detail: (() => BilingualText) | null;
-  #text: BilingualText | null;
+  /** Null once the explanation has been built. */
+  #explainer: Explainer | null;
+  /** The detail builder until the explanation is read, then the explanation itself. */
+  #detail: (() => BilingualText) | BilingualText | null;
   /** Wall time of the clock reading (ms, as if UTC), for ranking results of the same day. */
   #wallMs: number;
 
@@ -194,20 +195,20 @@ export class VerdictRecord implements Verdict {
     this.daysLeft = daysLeft;
     this.#explainer = explainer;
     this.#detail = detail;
-    this.#text = null;
     this.#wallMs = wallMs;
   }
 
   get explanation(): BilingualText {
-    if (this.#text === null) {
-      this.#text = this.#explainer.explain(this, this.#detail);
-      this.#detail = null;
+    if (this.#explainer !== null) {
+      this.#detail = this.#explainer.explain(this, this.#detail as (() => BilingualText) | null);
+      this.#explainer = null;
     }
-    return this.#text;
+    return this.#detail as BilingualText;
   }
 
   set explanation(text: BilingualText) {
-    this.#text = text;
+    this.#detail = text;
+    this.#explainer = null;
   }
 
   /** The verdict's fields in their documented order, the explanation included. */

@@ -11,7 +11,7 @@ export async function benchOutbox(): Promise<void> {
   const r = await runOutboxScenario({ count: COUNT });
   console.log(
     `outbox: ${r.made} decisions through faults, worker stop and browser restart: lost ${r.lost}, ` +
-      `duplicated ${r.duplicatesReceived} (resends the endpoint's uuid dedup absorbed; stored ${r.stored}, unknown ${r.unknown}), ` +
+      `duplicated ${r.stored - r.made + r.lost} (stored ${r.stored} for ${r.made} made, unknown ${r.unknown}; resends absorbed by the endpoint's uuid dedup ${r.duplicatesReceived}), ` +
       `${r.requests} requests, time to drain after the endpoint recovered ${(r.drainMs / 1000).toFixed(1)} s`,
   );
 }

@@ -1,0 +1,64 @@
+import { beforeEach, describe, expect, test } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { handleStorageMessage } from '../../../extension/background/storage-bridge';
+import { STORE } from '../../../extension/storage-bridge/protocol';
+import { makeDecision } from '../../../shared/decisions/make-decision';
+import { cardId } from '../../../shared/decisions/card-id';
+import type { DecisionContext } from '../../../shared/domain/decision';
+import { chestCt, wbc } from '../ui/fixtures';
+
+const EXT = 'chrome-extension://test-extension-id/';
+const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 3, url: 'http://127.0.0.1:8787/emr/' } as never, url: `${EXT}sidebar.html` };
+const fromPage = { id: fakeBrowser.runtime.id, tab: { id: 3 } as never, url: 'http://127.0.0.1:8787/emr/' };
+const patient = { system: 'urn:oid:2.16.156.10011.1.4', value: '440802197003150017' };
+const about: DecisionContext = {
+  patient,
+  item: { id: 'ct-chest', name: '胸部CT', category: 'imaging' },
+  result: { id: chestCt.id, reportNumber: 'CT1', date: '2026-11-10' },
+  issuer: { id: 'zj-zxyy', name: '湛江中心人民医院' },
+  practitioner: { physician: '李明', department: '心血管内科' },
+  pack: { id: 'demo', version: '2026.1-demo' },
+  trigger: 'patient-view',
+};
+
+const ask = (message: unknown, sender: object = fromSidebar) => handleStorageMessage(message, sender as never);
+
+describe('background storage bridge (the sidebar keeps no storage of its own)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    fakeBrowser.runtime.getURL = ((path: string) => EXT + path.replace(/^\//, '')) as never;
+  });
+
+  test('a decision saved through the bridge is read back for its patient only', async () => {
+    const decision = makeDecision({ kind: 'recognize' }, cardId('demo', 'ct-chest', chestCt.id), about, { uuid: crypto.randomUUID(), now: new Date() });
+    await expect(ask({ type: STORE.saveDecision, decision })).resolves.toEqual({ ok: true, value: true });
+    await expect(ask({ type: STORE.decisionsFor, patient })).resolves.toEqual({ ok: true, value: [decision] });
+    await expect(ask({ type: STORE.decisionsFor, patient: { ...patient, value: '44080219850621002X' } })).resolves.toEqual({ ok: true, value: [] });
+    const status = (await ask({ type: STORE.outboxStatus })) as { ok: true; value: { pending: number } };
+    expect(status.value.pending).toBeGreaterThanOrEqual(1);
+  });
+
+  test('the results cache round-trips through the bridge', async () => {
+    const fetch = { patientFound: true, results: [wbc, chestCt], unreadable: 1, fetchedAt: new Date().toISOString() };
+    await expect(ask({ type: STORE.cachePut, patient, fetch, sourceId: 'fhir:x' })).resolves.toEqual({ ok: true, value: true });
+    const got = (await ask({ type: STORE.cacheGet, patient, sourceId: 'fhir:x' })) as { ok: true; value: { results: unknown[]; unreadable: number } };
+    expect(got.value.results).toHaveLength(2);
+    expect(got.value.unreadable).toBe(1);
+    await expect(ask({ type: STORE.cacheGet, patient, sourceId: 'fhir:other' })).resolves.toEqual({ ok: true, value: null });
+  });
+
+  test('a content script (or the page behind it) cannot use it', async () => {
+    await expect(ask({ type: STORE.decisionsFor, patient }, fromPage)).resolves.toEqual({ ok: false, error: 'forbidden' });
+  });
+
+  test('malformed requests are refused by path, and nothing is stored', async () => {
+    const other = { ...patient, value: '440802199001010011' };
+    const bad = { ...makeDecision({ kind: 'recognize' }, cardId('demo', 'x', 'y'), { ...about, patient: other }, { uuid: crypto.randomUUID(), now: new Date() }), outcome: 'maybe' };
+    await expect(ask({ type: STORE.saveDecision, decision: bad })).resolves.toEqual({ ok: false, error: 'invalid: decision.outcome' });
+    await expect(ask({ type: STORE.decisionsFor, patient: other })).resolves.toEqual({ ok: true, value: [] });
+  });
+
+  test('other messages are left to other handlers', () => {
+    expect(ask({ type: 'huren/context' })).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import type { ExternalResult } from '../shared/domain/external-result.ts';
 import { compilePack, evaluate, parseRulePack, type RulePack } from '../shared/rules/index.ts';
+import { mulberry32 } from '../demo/data/random.ts';
 
 const RUNS = 21;
 /** Warm-up per size: at least this many runs and this much time, so the JIT has settled. */
@@ -97,24 +98,13 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEVELS = ['三级甲等', '三级', '二级甲等', '二级', '一级'] as const;
 const LAB_GROUPS = ['临床化学', '临床血液体液', '临床免疫', '临床微生物', '临床分子生物学'];
 const IMAGING_GROUPS = ['普通放射', 'CT', 'MRI', '超声'];
 
 export function benchPack(): RulePack {
-  const rand = prng(500);
+  const rand = mulberry32(500);
   const catalog = Array.from({ length: ITEMS }, (_, i) => {
     const lab = i < ITEMS * 0.8;
     const groups = lab ? LAB_GROUPS : IMAGING_GROUPS;
@@ -176,7 +166,7 @@ export function benchPack(): RulePack {
 }
 
 export function benchResults(n: number): ExternalResult[] {
-  const rand = prng(n);
+  const rand = mulberry32(n);
   const nowMs = Date.parse(NOW);
   return Array.from({ length: n }, (_, i): ExternalResult => {
     const item = Math.floor(rand() * (ITEMS + 25)); // a few outside the catalog

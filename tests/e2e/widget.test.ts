@@ -6,6 +6,7 @@ import type { EmrPatient } from '../../demo/data/generate.ts';
 import type { DemoProcess } from '../../demo/server/spawn.ts';
 import { screenshotPath, startDemo } from './support.ts';
 import { readPanel, recordedPanelStates, recordPanelStates, type PanelSnapshot } from './widget-support.ts';
+import { mulberry32 } from '../../demo/data/random.ts';
 
 let server: DemoProcess;
 let browser: Browser;
@@ -165,13 +166,7 @@ describe('50 rapid patient switches', () => {
 
     // A deterministic order that visits every patient at least twice (mulberry32 shuffles), and
     // pauses mostly shorter than the platform's answer, sometimes long enough to render cards.
-    let seed = 20261122;
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
+    const random = mulberry32(20261122);
     const next = (n: number) => Math.floor(random() * n);
     const shuffled = () => patients.map((p) => [random(), p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
     const order = [...shuffled(), ...shuffled(), ...shuffled()].slice(0, 50);

@@ -1,18 +1,8 @@
 import { evaluate, EvaluationError, parseCase, parseRulePack } from '../../../shared/rules/index.ts';
 import caseJson from '../../../shared/rules/examples/case.json' with { type: 'json' };
 import { demoJsonCopy, demoPack } from './fixtures.ts';
+import { mulberry32 } from '../../../demo/data/random.ts';
 
-/** Small deterministic PRNG (mulberry32), so a failure reproduces from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
@@ -59,7 +49,7 @@ const RUNS = 2500;
 
 describe('fuzz', () => {
   it(`${RUNS} mutated packs: no crash; every rejection names a real place and a reason`, () => {
-    const next = rng(20261122);
+    const next = mulberry32(20261122);
     let rejected = 0;
     for (let run = 0; run < RUNS; run++) {
       const json = demoJsonCopy() as Json;
@@ -88,7 +78,7 @@ describe('fuzz', () => {
   }, 60_000);
 
   it(`${RUNS} mutated cases: no crash; rejections name a real place`, () => {
-    const next = rng(4);
+    const next = mulberry32(4);
     for (let run = 0; run < RUNS; run++) {
       const json = structuredClone(caseJson) as unknown as Json;
       mutate(json, next);

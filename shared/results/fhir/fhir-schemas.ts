@@ -55,8 +55,8 @@ const Meta = z.object({ tag: z.array(Coding).optional() });
 const Period = z.object({ start: DateTime.optional(), end: DateTime.optional() });
 const Id = z.string().min(1).max(64);
 
-export const Observation = z.object({
-  resourceType: z.literal('Observation'),
+/** What an Observation and a DiagnosticReport share: item, status, dates, performer. */
+const resultFields = {
   id: Id,
   meta: Meta.optional(),
   identifier: z.array(Identifier).optional(),
@@ -68,6 +68,11 @@ export const Observation = z.object({
   effectivePeriod: Period.optional(),
   issued: DateTime.optional(),
   performer: z.array(Reference).optional(),
+};
+
+export const Observation = z.object({
+  resourceType: z.literal('Observation'),
+  ...resultFields,
   valueQuantity: Quantity.optional(),
   valueString: z.string().optional(),
   valueCodeableConcept: CodeableConcept.optional(),
@@ -81,17 +86,7 @@ export type Observation = z.infer<typeof Observation>;
 
 export const DiagnosticReport = z.object({
   resourceType: z.literal('DiagnosticReport'),
-  id: Id,
-  meta: Meta.optional(),
-  identifier: z.array(Identifier).optional(),
-  status: z.string(),
-  category: z.array(CodeableConcept).optional(),
-  code: ItemCode,
-  subject: Reference.optional(),
-  effectiveDateTime: DateTime.optional(),
-  effectivePeriod: Period.optional(),
-  issued: DateTime.optional(),
-  performer: z.array(Reference).optional(),
+  ...resultFields,
   result: z.array(Reference).optional(),
   imagingStudy: z.array(Reference).optional(),
   conclusion: z.string().optional(),

@@ -6,6 +6,10 @@ import { PatientIdentifier, Practitioner } from '../domain/encounter';
 export const OpenedTarget = z.enum(['images', 'others', 'trend']);
 export type OpenedTarget = z.infer<typeof OpenedTarget>;
 
+/** How a recognized result went into the record (引用): copied to the clipboard, or inserted into the note field. */
+export const CitedHow = z.enum(['copied', 'inserted']);
+export type CitedHow = z.infer<typeof CitedHow>;
+
 const base = {
   /** UTC ISO time of the event. */
   at: z.iso.datetime({ offset: false }),
@@ -14,32 +18,52 @@ const base = {
   /**
    * Whose results: the identifier in clear, so the hospital can answer "who viewed whose
    * results". The audit lives in extension-origin storage (or the hospital's own origin for
-   * the widget) and is never written to the console.
+   * the widget) and is never written to the console; the hub keeps it sealed (docs/hub.md).
    */
   patient: PatientIdentifier,
 };
-const item = z.object({ id: z.string().nullable(), name: z.string().min(1), category: z.enum(['lab', 'imaging']) });
+export const AuditItem = z.object({ id: z.string().max(128).nullable(), name: z.string().min(1).max(128), category: z.enum(['lab', 'imaging']) });
+
+/** The external result a card showed (出具机构, 档案号, clock date): what monitoring counts per report (份). */
+export const ShownResult = z.object({
+  id: z.string().min(1).max(256),
+  reportNumber: z.string().max(128).optional(),
+  date: z.string().max(40).nullable(),
+  issuer: z.object({ id: z.string().max(128).nullable(), name: z.string().max(128).nullable() }),
+});
+export type ShownResult = z.infer<typeof ShownResult>;
+
+/** The panel showed this patient's external results (once per patient view): 调阅. */
+export const ViewedEvent = z.object({ kind: z.literal('viewed'), ...base, resultCount: z.number().int().nonnegative() });
+/** A "可互认" card was shown (once per card per patient view): the denominator of prompts (提醒). */
+export const PromptedEvent = z.object({
+  kind: z.literal('prompted'),
+  ...base,
+  card: z.string().uuid(),
+  item: AuditItem,
+  trigger: Trigger,
+  /** Since the hub: which result the card offered, and under which pack (absent in older rows). */
+  result: ShownResult.optional(),
+  pack: z.object({ id: z.string().min(1).max(64), version: z.string().min(1).max(64) }).optional(),
+});
+/** The physician opened something about a result. */
+export const OpenedEvent = z.object({ kind: z.literal('opened'), ...base, target: OpenedTarget, card: z.string().uuid().optional(), item: AuditItem.optional() });
+/** A recognized result was cited into the record (引用). */
+export const CitedEvent = z.object({ kind: z.literal('cited'), ...base, card: z.string().uuid(), decision: z.string().uuid().optional(), item: AuditItem, how: CitedHow });
+/** A decision (or a revision) was stored. */
+export const DecidedEvent = z.object({
+  kind: z.literal('decided'),
+  ...base,
+  card: z.string().uuid(),
+  decision: z.string().uuid(),
+  outcome: z.enum(['accepted', 'overridden']),
+  revises: z.string().uuid().optional(),
+  reason: z.string().optional(),
+  item: AuditItem,
+});
 
 /** 审计记录: one thing a physician did with a patient's external results. */
-export const AuditEvent = z.discriminatedUnion('kind', [
-  /** The panel showed this patient's external results (once per patient view). */
-  z.object({ kind: z.literal('viewed'), ...base, resultCount: z.number().int().nonnegative() }),
-  /** A "可互认" card was shown (once per card per patient view): the denominator of prompts. */
-  z.object({ kind: z.literal('prompted'), ...base, card: z.string().uuid(), item, trigger: Trigger }),
-  /** The physician opened something about a result. */
-  z.object({ kind: z.literal('opened'), ...base, target: OpenedTarget, card: z.string().uuid().optional(), item: item.optional() }),
-  /** A decision (or a revision) was stored. */
-  z.object({
-    kind: z.literal('decided'),
-    ...base,
-    card: z.string().uuid(),
-    decision: z.string().uuid(),
-    outcome: z.enum(['accepted', 'overridden']),
-    revises: z.string().uuid().optional(),
-    reason: z.string().optional(),
-    item,
-  }),
-]);
+export const AuditEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, DecidedEvent]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditKind = AuditEvent['kind'];
 

@@ -14,6 +14,8 @@ export const Coding = z.object({ system: z.string().min(1), code: z.string().min
 
 /** What Huren adds to each feedback entry, so a hospital can file and count it. */
 export const DecisionContext = z.object({
+  /** 接诊机构: the hospital deciding (its institution id in the packs); absent in decisions stored before the hub. */
+  hospital: z.string().trim().min(1).max(64).optional(),
   patient: PatientIdentifier,
   item: z.object({ id: z.string().nullable(), name: z.string().min(1), category: z.enum(['lab', 'imaging']) }),
   /** The prior external result the card showed (id in the source, 档案号, clock date). */

@@ -55,6 +55,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
   const decide = useCallback(
     async (card: CardModel, choice: Choice): Promise<Decision> => {
       const about: DecisionContext = {
+        hospital: services.receivingInstitution,
         patient: context.patient.identifier,
         item: { id: card.item.id, name: card.item.name, category: card.item.category },
         result: { id: card.verdict.resultId, reportNumber: card.results[0]?.reportNumber, date: card.verdict.clockDate },

@@ -1,0 +1,23 @@
+import type { FastifyServerOptions } from 'fastify';
+
+export interface HubLogOptions {
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  level?: string;
+}
+
+/**
+ * Structured JSON logs (pino) without patient data: request logs carry method, route pattern,
+ * status and time only (server.ts), never a body, query string or header; errors carry their
+ * name and code, never their message (which may quote the body).
+ */
+export function loggerOptions(options: HubLogOptions = {}): FastifyServerOptions['logger'] {
+  return {
+    level: options.level ?? process.env.HUB_LOG_LEVEL ?? 'info',
+    base: { service: 'huren-hub' },
+    redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
+    serializers: {
+      req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
+      res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+    },
+  };
+}

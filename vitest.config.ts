@@ -16,6 +16,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The hub on PGlite and on a real PostgreSQL server (started by the global setup).
+          name: 'hub',
+          include: ['tests/hub/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/hub/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

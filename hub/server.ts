@@ -61,6 +61,9 @@ export function buildHub(options: HubOptions): Hub {
     forceCloseConnections: 'idle',
   });
 
+  // JSON only: a text/plain body is answered 415, not read as a string.
+  app.removeContentTypeParser('text/plain');
+
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err: { name: err.name, code: err.code } }, 'request failed');

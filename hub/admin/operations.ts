@@ -144,7 +144,8 @@ export async function currentConfigBody(db: Queryable, hospitalId: string): Prom
 }
 
 /** Makes a published pack version active for hospitals (replacing that pack's older version): one new configuration version each. */
-export async function activatePack(db: Database, hospitalIds: string[], ref: PackRef, actor: string): Promise<{ hospital: string; version: number }[]> {
+export async function activatePack(db: Database, hospitalIds: string[], pack: PackRef, actor: string): Promise<{ hospital: string; version: number }[]> {
+  const ref = { id: pack.id, version: pack.version };
   const out: { hospital: string; version: number }[] = [];
   for (const hospital of hospitalIds) {
     const body = await currentConfigBody(db, hospital);

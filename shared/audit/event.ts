@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Trigger } from '../domain/decision';
 import { PatientIdentifier, Practitioner } from '../domain/encounter';
+import { CalendarDate } from '../rules/schema/common';
 
 /** What a physician opened on the panel: a card's images (云胶片), the others list, a trend. */
 export const OpenedTarget = z.enum(['images', 'others', 'trend']);
@@ -28,7 +29,7 @@ export const AuditItem = z.object({ id: z.string().max(128).nullable(), name: z.
 export const ShownResult = z.object({
   id: z.string().min(1).max(256),
   reportNumber: z.string().max(128).optional(),
-  date: z.string().max(40).nullable(),
+  date: CalendarDate.nullable(),
   issuer: z.object({ id: z.string().max(128).nullable(), name: z.string().max(128).nullable() }),
 });
 export type ShownResult = z.infer<typeof ShownResult>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PatientIdentifier } from './encounter';
+import { PatientIdentifier, Practitioner } from './encounter';
+import { CalendarDate } from '../rules/schema/common';
 
 /** Code system of Huren's re-test reason codes (the pack's `RT-n` codes). */
 export const RETEST_REASON_SYSTEM = 'https://huren.example/fhir/CodeSystem/retest-reason';
@@ -10,24 +11,24 @@ export const EXT = 'cn.huren.decision';
 export const Trigger = z.enum(['patient-view', 'order-select']);
 export type Trigger = z.infer<typeof Trigger>;
 
-export const Coding = z.object({ system: z.string().min(1), code: z.string().min(1), display: z.string().min(1) });
+export const Coding = z.object({ system: z.string().min(1).max(256), code: z.string().min(1).max(64), display: z.string().min(1).max(200) });
 
 /** What Huren adds to each feedback entry, so a hospital can file and count it. */
 export const DecisionContext = z.object({
   /** 接诊机构: the hospital deciding (its institution id in the packs); absent in decisions stored before the hub. */
   hospital: z.string().trim().min(1).max(64).optional(),
   patient: PatientIdentifier,
-  item: z.object({ id: z.string().nullable(), name: z.string().min(1), category: z.enum(['lab', 'imaging']) }),
+  item: z.object({ id: z.string().max(128).nullable(), name: z.string().min(1).max(128), category: z.enum(['lab', 'imaging']) }),
   /** The prior external result the card showed (id in the source, 档案号, clock date). */
-  result: z.object({ id: z.string().min(1), reportNumber: z.string().optional(), date: z.string().nullable() }),
-  issuer: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
-  practitioner: z.object({ physician: z.string().optional(), department: z.string().optional() }),
-  pack: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+  result: z.object({ id: z.string().min(1).max(256), reportNumber: z.string().max(128).optional(), date: CalendarDate.nullable() }),
+  issuer: z.object({ id: z.string().max(128).nullable(), name: z.string().max(128).nullable() }),
+  practitioner: Practitioner,
+  pack: z.object({ id: z.string().min(1).max(64), version: z.string().min(1).max(64) }),
   trigger: Trigger,
   /** The decision this one revises, when the physician changes their mind. */
   revises: z.string().uuid().optional(),
   /** Money not spent on a repeated test (元), from the pack's item price; only for recognitions. */
-  savedPrice: z.number().nonnegative().optional(),
+  savedPrice: z.number().nonnegative().max(1_000_000).optional(),
 });
 export type DecisionContext = z.infer<typeof DecisionContext>;
 
@@ -42,7 +43,7 @@ export const Decision = z
     /** The card the physician acted on (stable per patient and result). */
     card: z.string().uuid(),
     outcome: z.enum(['accepted', 'overridden']),
-    acceptedSuggestions: z.array(z.object({ id: z.string().min(1) })).optional(),
+    acceptedSuggestions: z.array(z.object({ id: z.string().min(1).max(64) })).max(5).optional(),
     overrideReason: z
       .object({
         reason: Coding,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** How a patient is identified in the EMR page (身份证号, 健康卡号, 门诊号 …). */
 export const PatientIdentifier = z.object({
   /** FHIR identifier system URI configured per site; absent when the page does not say. */
-  system: z.string().min(1).optional(),
+  system: z.string().min(1).max(256).optional(),
   value: z.string().trim().min(1, 'patient identifier is empty').max(64),
 });
 export type PatientIdentifier = z.infer<typeof PatientIdentifier>;

@@ -68,7 +68,7 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
 
   it('answers 401 without a valid token, and after revocation', async () => {
     const before = await count('decision');
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${t.token.token.slice(0, -1)}x` }, { authorization: t.token.token }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: `Bearer ${t.token.token.slice(0, -1)}x` }, { authorization: t.token.token }]) {
       const res = await post('feedback', { feedback: [decision()] }, headers);
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ path: 'headers.authorization' });

@@ -81,18 +81,21 @@ export class FeedbackEndpoint {
     const parsed = parseBatch(text);
     if (!parsed.ok) return answer(res, 400, { error: parsed.error });
     let stored = 0;
-    for (const entry of parsed.feedback) {
-      if (this.entries.has(entry.uuid)) this.duplicates++;
-      else {
-        this.entries.set(entry.uuid, entry);
-        stored++;
+    const results = parsed.feedback.map((entry, index) => {
+      if (this.entries.has(entry.uuid)) {
+        this.duplicates++;
+        return { index, uuid: entry.uuid, status: 'duplicate' };
       }
-    }
+      this.entries.set(entry.uuid, entry);
+      stored++;
+      return { index, uuid: entry.uuid, status: 'stored' };
+    });
     if (faults.dropAfterStore && faults.dropAfterStore > 0) {
       faults.dropAfterStore--;
       return void req.socket.destroy();
     }
-    answer(res, 200, { stored, duplicates: parsed.feedback.length - stored });
+    // Per entry, as the hub answers: the sender marks sent exactly the entries listed as stored or duplicate.
+    answer(res, 200, { results, stored, duplicates: parsed.feedback.length - stored, rejected: 0 });
   }
 }
 

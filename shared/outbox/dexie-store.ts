@@ -1,34 +1,40 @@
-import Dexie, { liveQuery } from 'dexie';
+import Dexie, { liveQuery, type Table } from 'dexie';
 import type { HurenDb } from '../storage/db';
-import { countPending, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
+import { countPending, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
 
-/** The extension's outbox: the `decisions` table of a HurenDb, by its [state+nextAttemptAt] index. */
-export function dexieOutboxStore(db: HurenDb): OutboxStore {
+/**
+ * An outbox over a Dexie table with a [state+nextAttemptAt] index: the extension's `decisions`
+ * (the default) or its `events`. `name` keys the sender lock, so each table has its own sender.
+ */
+export function dexieOutboxStore(db: HurenDb): OutboxStore<OutboxRow>;
+export function dexieOutboxStore<R extends OutboxFields>(db: HurenDb, table: Table<R, string>, name: string): OutboxStore<R>;
+export function dexieOutboxStore(db: HurenDb, table?: Table<OutboxFields, string>, name?: string): OutboxStore<OutboxFields> {
+  const rows = table ?? (db.decisions as unknown as Table<OutboxFields, string>);
   const pending = (upTo: unknown = Dexie.maxKey, includeUpper = true) =>
-    db.decisions.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', upTo], true, includeUpper);
+    rows.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', upTo], true, includeUpper);
   const status = async (): Promise<OutboxStatus> => {
     const status: OutboxStatus = { pending: 0 };
-    await pending().each((row: OutboxRow) => countPending(status, row));
+    await pending().each((row: OutboxFields) => countPending(status, row));
     return status;
   };
   return {
     get name() {
-      return db.name;
+      return name ?? db.name;
     },
     lease: (horizon, limit, leaseUntil, at) =>
-      db.transaction('rw', db.decisions, async () => {
-        const rows = (await pending(horizon).limit(limit).toArray()) as OutboxRow[];
-        const leased = rows.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
-        await db.decisions.bulkPut(leased);
+      db.transaction('rw', rows, async () => {
+        const due = await pending(horizon).limit(limit).toArray();
+        const leased = due.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
+        await rows.bulkPut(leased);
         return leased;
       }),
     markSent: (uuids, at) =>
-      db.transaction('rw', db.decisions, async () => {
-        for (const uuid of uuids) await db.decisions.update(uuid, { state: 'sent', sentAt: at, lastError: undefined });
+      db.transaction('rw', rows, async () => {
+        for (const uuid of uuids) await rows.update(uuid, { state: 'sent', sentAt: at, lastError: undefined });
       }),
-    reschedule: (rows) =>
-      db.transaction('rw', db.decisions, async () => {
-        for (const r of rows) await db.decisions.update(r.uuid, { nextAttemptAt: r.nextAttemptAt, lastError: r.lastError });
+    reschedule: (changes) =>
+      db.transaction('rw', rows, async () => {
+        for (const r of changes) await rows.update(r.uuid, { nextAttemptAt: r.nextAttemptAt, lastError: r.lastError });
       }),
     defer: async (until) => {
       await pending(until, false).modify({ nextAttemptAt: until });
@@ -40,4 +46,9 @@ export function dexieOutboxStore(db: HurenDb): OutboxStore {
       return () => subscription.unsubscribe();
     },
   };
+}
+
+/** The extension's events outbox (the hub's other streams), with a sender of its own. */
+export function dexieEventOutbox(db: HurenDb): OutboxStore<EventOutboxRow> {
+  return dexieOutboxStore<EventOutboxRow>(db, db.events as Table<EventOutboxRow, string>, `${db.name}/events`);
 }

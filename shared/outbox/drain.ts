@@ -3,7 +3,7 @@ import { dexieOutboxStore } from './dexie-store';
 import { sendOutbox, type DrainResult, type SendOptions } from './sender';
 import type { OutboxStore } from './store';
 
-export { DEFAULT_BATCH_SIZE, DEFAULT_TIMEOUT_MS, sendOutbox, type DrainResult, type SendOptions } from './sender';
+export { DEFAULT_BATCH_SIZE, DEFAULT_TIMEOUT_MS, EVENTS_STREAM, FEEDBACK_STREAM, sendOutbox, type DrainResult, type SendOptions } from './sender';
 export type { OutboxRow, OutboxStore } from './store';
 
 /** The sender's options with the extension's Dexie database (or any OutboxStore). */

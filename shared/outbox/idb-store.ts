@@ -1,18 +1,25 @@
-import type { OutboxRow } from './store';
-import { countPending, type OutboxStatus, type OutboxStore } from './store';
+import { countPending, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
 import { each, on } from '../storage/idb-lite';
 import type { WidgetDb } from '../storage/widget-db';
 
 /** Pending rows due by `upTo` (before it, when `open`), on the [state, nextAttemptAt] index. */
 const due = (upTo: number, open = false) => IDBKeyRange.bound(['pending', -Infinity], ['pending', upTo], false, open);
 
-/** The widget's outbox: the `decisions` store of its own IndexedDB database (no Dexie). */
-export function idbOutboxStore(db: WidgetDb): OutboxStore {
-  const index = (tx: IDBTransaction) => tx.objectStore('decisions').index('due');
+/** The widget's events outbox: the `events` store of its database, with a sender of its own. */
+export function idbEventOutbox(db: WidgetDb): OutboxStore<EventOutboxRow> {
+  return idbOutboxStore<EventOutboxRow>(db, 'events');
+}
+
+/** The widget's outbox: the `decisions` store of its own IndexedDB database (no Dexie), or `events`. */
+export function idbOutboxStore(db: WidgetDb): OutboxStore<OutboxRow>;
+export function idbOutboxStore<R extends OutboxFields>(db: WidgetDb, storeName: 'events'): OutboxStore<R>;
+export function idbOutboxStore(db: WidgetDb, storeName: 'decisions' | 'events' = 'decisions'): OutboxStore<OutboxFields> {
+  type OutboxRow = OutboxFields;
+  const index = (tx: IDBTransaction) => tx.objectStore(storeName).index('due');
   /** Applies `change` to each row (by uuid) in one transaction. */
   const update = (uuids: readonly string[], change: (row: OutboxRow, i: number) => void) =>
-    db.tx('decisions', 'readwrite', (tx) => {
-      const store = tx.objectStore('decisions');
+    db.tx(storeName, 'readwrite', (tx) => {
+      const store = tx.objectStore(storeName);
       uuids.forEach((uuid, i) =>
         on(store.get(uuid) as IDBRequest<OutboxRow | undefined>, (row) => {
           if (!row) return;
@@ -23,17 +30,17 @@ export function idbOutboxStore(db: WidgetDb): OutboxStore {
     });
   const status = async (): Promise<OutboxStatus> => {
     const status: OutboxStatus = { pending: 0 };
-    for (const row of await db.read('decisions', (s) => s.index('due').getAll(due(Infinity)) as IDBRequest<OutboxRow[]>)) countPending(status, row);
+    for (const row of await db.read(storeName, (s) => s.index('due').getAll(due(Infinity)) as IDBRequest<OutboxRow[]>)) countPending(status, row);
     return status;
   };
   return {
-    name: db.name,
+    name: storeName === 'decisions' ? db.name : `${db.name}/${storeName}`,
     lease(horizon, limit, leaseUntil, at) {
       let leased: OutboxRow[] = [];
-      return db.tx('decisions', 'readwrite', (tx) => {
+      return db.tx(storeName, 'readwrite', (tx) => {
         on(index(tx).getAll(due(horizon), limit) as IDBRequest<OutboxRow[]>, (rows) => {
           leased = rows.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
-          for (const row of leased) tx.objectStore('decisions').put(row);
+          for (const row of leased) tx.objectStore(storeName).put(row);
         });
         return () => leased;
       });
@@ -53,11 +60,11 @@ export function idbOutboxStore(db: WidgetDb): OutboxStore {
         },
       ),
     defer: (until) =>
-      db.tx('decisions', 'readwrite', (tx) => {
+      db.tx(storeName, 'readwrite', (tx) => {
         // The updated rows move to `until`, past the open upper bound: the cursor does not meet them again.
         each(index(tx), due(until, true), (cursor) => void cursor.update({ ...cursor.value, nextAttemptAt: until }));
       }),
-    nextDueAt: async () => (await db.read('decisions', (s) => s.index('due').get(due(Infinity)) as IDBRequest<OutboxRow | undefined>))?.nextAttemptAt,
+    nextDueAt: async () => (await db.read(storeName, (s) => s.index('due').get(due(Infinity)) as IDBRequest<OutboxRow | undefined>))?.nextAttemptAt,
     status,
     watch(listener) {
       let latest = 0;

@@ -1,25 +1,39 @@
 import { withSenderLock } from './lock';
 import { classify, MAX_DELAY_MS, nextAttemptAt, REJECTED_HOLD_MS, retryAfterMs, type Outcome } from './policy';
-import type { OutboxRow, OutboxStore } from './store';
+import type { EventOutboxRow, OutboxFields, OutboxRow, OutboxStore } from './store';
 
 /*
  * The outbox sender, storage-agnostic: the extension's background drains its Dexie database
  * through drain.ts (drainOutbox), the widget's page sender its own IndexedDB store through this.
  */
 
-export interface SendOptions {
+/** What a stream of rows is sent as: `POST {endpoint}/{path}` with `{ [key]: entries }`. */
+export interface OutboxStream<R extends OutboxFields> {
+  path: string;
+  key: string;
+  entry(row: R): unknown;
+}
+
+/** Decisions: CDS Hooks 2.0 feedback. */
+export const FEEDBACK_STREAM: OutboxStream<OutboxRow> = { path: 'feedback', key: 'feedback', entry: (row) => row.decision };
+/** The hub's other streams (prompted, viewed, opened, cited, pack refusals). */
+export const EVENTS_STREAM: OutboxStream<EventOutboxRow> = { path: 'events', key: 'events', entry: (row) => row.entry };
+
+export interface SendOptions<R extends OutboxFields = OutboxRow> {
   /** Where the outbox rows are (dexieOutboxStore for the extension, the widget's own IndexedDB store). */
-  store: OutboxStore;
-  /** Base URL of the hospital's CDS service: batches go to `POST {endpoint}/feedback`. */
+  store: OutboxStore<R>;
+  /** Base URL of the hospital's CDS service: batches go to `POST {endpoint}/{stream.path}`. */
   endpoint: string;
+  /** Which rows these are; decisions (feedback) unless given. */
+  stream?: OutboxStream<R>;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
-  /** Decisions per request. */
+  /** Entries per request. */
   batchSize?: number;
   /** Per request; well under the 30 s after which Chrome stops a service worker waiting on a fetch. */
   timeoutMs?: number;
-  /** Extra request headers (a bearer token for the endpoint). */
+  /** Extra request headers (the hub's bearer token). */
   headers?: Record<string, string>;
 }
 
@@ -29,68 +43,118 @@ export interface DrainResult {
   lastError?: string;
   /** Another sender held the lock: nothing was done here. */
   busy?: boolean;
-  /** Earliest time a pending decision may be tried again (to schedule the next wake-up), if any. */
+  /** Earliest time a pending entry may be tried again (to schedule the next wake-up), if any. */
   nextDueAt?: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 50;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** What the receiver said of one entry, when it answers per entry (the hub does). */
+interface EntryVerdict {
+  acknowledged: boolean;
+  error?: string;
+}
+
 interface Answer {
   outcome: Outcome;
   error?: string;
   retryAfter: number | null;
+  /** Per-entry answers by uuid; absent when the receiver acknowledged the whole batch. */
+  entries?: Map<string, EntryVerdict>;
 }
 
 /**
- * Sends every due decision to `POST {endpoint}/feedback` as `{ feedback: [...] }`, in batches,
- * oldest first, and marks a decision `sent` only when the endpoint answered 2xx. The entry's uuid
- * is its idempotency key: a batch whose answer was lost is sent again and the endpoint keeps one
- * copy per uuid.
+ * Reads a 2xx answer. A receiver that answers per entry (`results: [{uuid, status, path,
+ * message}]`, as the hub does) acknowledges exactly the entries it lists as stored or duplicate.
+ * An empty body (a plain CDS Hooks feedback service) acknowledges the batch. A body that speaks of
+ * errors or rejections without saying which entries were kept acknowledges nothing: the batch is
+ * split until each entry's fate is known.
+ */
+function readAcknowledgement(text: string, count: number): Pick<Answer, 'outcome' | 'entries' | 'error'> {
+  if (!text.trim()) return { outcome: 'sent' };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { outcome: 'sent' };
+  }
+  const b = (body ?? {}) as { results?: unknown; errors?: unknown; rejected?: unknown; stored?: unknown; duplicates?: unknown };
+  if (Array.isArray(b.results)) {
+    const entries = new Map<string, EntryVerdict>();
+    for (const r of b.results as { uuid?: unknown; status?: unknown; path?: unknown; message?: unknown }[]) {
+      if (typeof r?.uuid !== 'string') continue;
+      const acknowledged = r.status === 'stored' || r.status === 'duplicate';
+      entries.set(r.uuid, acknowledged ? { acknowledged } : { acknowledged, error: `refused: ${String(r.path ?? '')} ${String(r.message ?? r.status ?? '')}`.trim().slice(0, 200) });
+    }
+    return { outcome: 'sent', entries };
+  }
+  const errors = Array.isArray(b.errors) ? b.errors.length : 0;
+  const rejected = typeof b.rejected === 'number' ? b.rejected : 0;
+  const kept = typeof b.stored === 'number' ? b.stored + (typeof b.duplicates === 'number' ? b.duplicates : 0) : count;
+  if (errors > 0 || rejected > 0 || kept < count) return { outcome: 'split', error: 'the endpoint stored only part of the batch and did not say which' };
+  return { outcome: 'sent' };
+}
+
+/**
+ * Sends every due row to `POST {endpoint}/{stream}` as `{ [key]: [...] }`, in batches, oldest
+ * first, and marks a row `sent` only when the receiver acknowledged it (see readAcknowledgement);
+ * a redirect is a failure, never a delivery. The entry's uuid is its idempotency key: a batch
+ * whose answer was lost is sent again and the receiver keeps one copy per uuid.
  *
  * Before a batch goes out it is claimed (attempts + 1, nextAttemptAt = the request's lease), so a
  * sender stopped mid-request leaves rows that become due again once the lease ends, and a second
- * sender cannot pick up a batch in flight. The first failure (5xx, 429, 408, timeout, network)
- * ends the drain and backs that batch off, and the rows due before its next attempt wait for it
- * (the next attempt is a probe of the endpoint); a success means the endpoint is up again, so rows
- * still in ordinary backoff go in the same drain. Nothing is ever deleted.
+ * sender cannot pick up a batch in flight. The first failure (5xx, 429, 408, timeout, network,
+ * redirect) ends the drain and backs that batch off, and the rows due before its next attempt wait
+ * for it (the next attempt is a probe of the endpoint); a success means the endpoint is up again,
+ * so rows still in ordinary backoff go in the same drain. Nothing is ever deleted.
  */
-export async function sendOutbox(options: SendOptions): Promise<DrainResult> {
+export async function sendOutbox<R extends OutboxFields = OutboxRow>(options: SendOptions<R>): Promise<DrainResult> {
   const { store } = options;
   const result = await withSenderLock(`huren-outbox:${store.name}`, () => drainLocked(options), { sent: 0, failed: 0, busy: true } as DrainResult);
   const nextDueAt = await store.nextDueAt();
   return nextDueAt === undefined ? result : { ...result, nextDueAt };
 }
 
-async function drainLocked(options: SendOptions): Promise<DrainResult> {
+async function drainLocked<R extends OutboxFields>(options: SendOptions<R>): Promise<DrainResult> {
   const { store } = options;
+  const stream = options.stream ?? (FEEDBACK_STREAM as unknown as OutboxStream<R>);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const url = `${options.endpoint.replace(/\/+$/, '')}/feedback`;
+  const url = `${options.endpoint.replace(/\/+$/, '')}/${stream.path}`;
   const result: DrainResult = { sent: 0, failed: 0 };
   let endpointUp = false;
   let failure: Answer | undefined;
 
-  async function post(rows: OutboxRow[]): Promise<Answer> {
+  async function post(rows: R[]): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const res = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-        body: JSON.stringify({ feedback: rows.map((r) => r.decision) }),
+        body: JSON.stringify({ [stream.key]: rows.map((r) => stream.entry(r)) }),
         signal: controller.signal,
         credentials: 'omit',
+        // A redirect (to a login page, say) is not the receiver's acknowledgement.
+        redirect: 'manual',
       });
-      const outcome = classify(res.status);
-      if (outcome === 'sent') {
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
         res.body?.cancel().catch(() => {});
-        return { outcome, retryAfter: null };
+        return { outcome: 'retry', error: `redirected${res.status ? ` (HTTP ${res.status})` : ''}: the endpoint moved or asks for a login`, retryAfter: null };
       }
-      const detail = (await res.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 160);
+      const outcome = classify(res.status);
+      const text = await res.text().catch(() => '');
+      if (outcome === 'sent') return { ...readAcknowledgement(text, rows.length), retryAfter: null };
+      const detail = text.replace(/\s+/g, ' ').trim().slice(0, 160);
+      // A 422 that answers per entry says which entries were refused: treat it as an answer.
+      if (outcome === 'split' && text.includes('"results"')) {
+        const ack = readAcknowledgement(text, rows.length);
+        if (ack.entries) return { outcome: 'sent', entries: ack.entries, retryAfter: null };
+      }
       return { outcome, error: `HTTP ${res.status}${detail ? `: ${detail}` : ''}`, retryAfter: retryAfterMs(res.headers.get('retry-after'), now()) };
     } catch (err) {
       const error = controller.signal.aborted ? `timeout after ${timeoutMs} ms` : `network error: ${(err as Error).message}`;
@@ -100,19 +164,42 @@ async function drainLocked(options: SendOptions): Promise<DrainResult> {
     }
   }
 
-  const markSent = (rows: OutboxRow[]) => store.markSent(rows.map((r) => r.uuid), now());
+  const markSent = (rows: R[]) => store.markSent(rows.map((r) => r.uuid), now());
 
-  const markFailed = (rows: OutboxRow[], error: string, until: (row: OutboxRow) => number) =>
+  const markFailed = (rows: R[], error: string, until: (row: R) => number) =>
     store.reschedule(rows.map((r) => ({ uuid: r.uuid, nextAttemptAt: until(r), lastError: error })));
 
   /** Sends rows, splitting on content refusals; false when the endpoint is failing (stop the drain). */
-  async function deliver(rows: OutboxRow[], settled: Set<string>): Promise<boolean> {
+  async function deliver(rows: R[], settled: Set<string>): Promise<boolean> {
     const answer = await post(rows);
     if (answer.outcome === 'sent') {
-      await markSent(rows);
-      rows.forEach((r) => settled.add(r.uuid));
-      result.sent += rows.length;
       endpointUp = true;
+      if (!answer.entries) {
+        await markSent(rows);
+        rows.forEach((r) => settled.add(r.uuid));
+        result.sent += rows.length;
+        return true;
+      }
+      const acknowledged = rows.filter((r) => answer.entries!.get(r.uuid)?.acknowledged);
+      const refused = rows.filter((r) => answer.entries!.get(r.uuid)?.acknowledged === false);
+      await markSent(acknowledged);
+      result.sent += acknowledged.length;
+      acknowledged.forEach((r) => settled.add(r.uuid));
+      // An entry the receiver refused on its own is kept, never dropped: retried much later.
+      for (const r of refused) {
+        const error = answer.entries!.get(r.uuid)!.error!;
+        await markFailed([r], error, () => now() + REJECTED_HOLD_MS);
+        settled.add(r.uuid);
+        result.failed += 1;
+        result.lastError = error;
+      }
+      // Entries the answer does not mention stay pending (backed off below as unsettled).
+      const unanswered = rows.length - acknowledged.length - refused.length;
+      if (unanswered > 0) {
+        failure = { outcome: 'retry', error: `the endpoint did not answer for ${unanswered} of ${rows.length} entries`, retryAfter: null };
+        result.lastError = failure.error;
+        return false;
+      }
       return true;
     }
     result.lastError = answer.error;

@@ -1,7 +1,21 @@
-import type { DecisionRow } from '../storage/db';
+import type { DecisionRow, EventRow } from '../storage/db';
 
-/** An outbox row as the sender writes it: the decision row plus when it was last tried. */
+/** What every outbox row has, whatever it carries: its idempotency key and its sending state. */
+export interface OutboxFields {
+  uuid: string;
+  state: 'pending' | 'sent';
+  attempts: number;
+  /** Epoch ms before which the sender leaves it alone (backoff, or a lease while in flight). */
+  nextAttemptAt: number;
+  lastError?: string;
+  sentAt?: number;
+  lastAttemptAt?: number;
+}
+
+/** A decision's outbox row as the sender writes it: the decision row plus when it was last tried. */
 export type OutboxRow = DecisionRow & { lastAttemptAt?: number };
+/** An event's outbox row (prompted, viewed, opened, cited, pack refusals: the hub's other streams). */
+export type EventOutboxRow = EventRow & { lastAttemptAt?: number };
 
 /** What the panel shows about decisions not yet at the hospital. */
 export interface OutboxStatus {
@@ -28,7 +42,7 @@ export interface OutboxService {
  * (storage/widget-db.ts). "Pending, by due time" is the order everywhere: rows with
  * state 'pending', by nextAttemptAt, then uuid. Nothing is ever deleted.
  */
-export interface OutboxStore {
+export interface OutboxStore<R extends OutboxFields = OutboxRow> {
   /** The database's name: one sender at a time per name (lock.ts). */
   readonly name: string;
   /**
@@ -36,7 +50,7 @@ export interface OutboxStore {
    * due order, written back claimed (attempts + 1, nextAttemptAt = leaseUntil, lastAttemptAt = at);
    * returns them as written.
    */
-  lease(horizon: number, limit: number, leaseUntil: number, at: number): Promise<OutboxRow[]>;
+  lease(horizon: number, limit: number, leaseUntil: number, at: number): Promise<R[]>;
   /** Marks these rows sent at `at` and clears their last error. */
   markSent(uuids: readonly string[], at: number): Promise<void>;
   /** Sets when each row may be tried again and why it failed (attempts were counted by `lease`). */
@@ -52,7 +66,7 @@ export interface OutboxStore {
 }
 
 /** Folds one pending row into a status (the same rule for every store). */
-export function countPending(status: OutboxStatus, row: OutboxRow): void {
+export function countPending(status: OutboxStatus, row: OutboxFields): void {
   status.pending++;
   if (row.lastError && (row.lastAttemptAt ?? 0) >= (status.lastErrorAt ?? 0)) {
     status.lastError = row.lastError;
@@ -61,6 +75,6 @@ export function countPending(status: OutboxStatus, row: OutboxRow): void {
 }
 
 /** An OutboxService over a store; `kick` is how this shell wakes its sender. */
-export function outboxService(store: OutboxStore, kick: () => void): OutboxService {
+export function outboxService(store: OutboxStore<OutboxFields>, kick: () => void): OutboxService {
   return { status: () => store.status(), subscribe: (listener) => store.watch(listener), kick };
 }

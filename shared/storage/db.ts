@@ -2,6 +2,7 @@ import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { Decision } from '../domain/decision';
 import type { ExternalResult } from '../domain/external-result';
 import type { AuditEvent } from '../audit/event';
+import type { HubEventEntry } from '../hub/ingest';
 
 /**
  * Huren's IndexedDB database. Open it only in extension-origin documents (background service
@@ -73,6 +74,26 @@ export const SCHEMA_V4 = {
   auditSettings: 'key',
 } as const;
 
+export const SCHEMA_V5 = {
+  events: 'uuid, at, [state+nextAttemptAt]',
+} as const;
+
+/**
+ * One event for the hub (the streams beside decisions: prompted, viewed, opened, cited, pack
+ * refusals), in its own outbox: written with the local audit row, sent exactly once like a decision.
+ */
+export interface EventRow {
+  uuid: string;
+  /** Epoch ms of the event, for retention. */
+  at: number;
+  entry: HubEventEntry;
+  state: 'pending' | 'sent';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+  sentAt?: number;
+}
+
 /** One audit event (审计记录); `at` is epoch ms of event.at, for period queries and retention. */
 export interface AuditRow {
   id: string;
@@ -93,6 +114,7 @@ export class HurenDb extends Dexie {
   decisions!: Table<DecisionRow, string>;
   audit!: Table<AuditRow, string>;
   auditSettings!: Table<AuditSettingRow, string>;
+  events!: Table<EventRow, string>;
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -109,5 +131,6 @@ export class HurenDb extends Dexie {
       });
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(5).stores(SCHEMA_V5);
   }
 }

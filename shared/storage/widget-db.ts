@@ -11,10 +11,11 @@ import { changes, openDb, transact } from './idb-lite';
  * | results    | [patientKey, id]     | fetchedAt                                                      |
  * | audit      | id                   | at                                                             |
  * | settings   | key                  |                                                                |
+ * | events     | uuid                 | at, due = [state, nextAttemptAt] (outbox of hub events, v2)    |
  *
- * Rows are those of db.ts (DecisionRow, CachedFetchRow, CachedResultRow, AuditRow, AuditSettingRow).
+ * Rows are those of db.ts (DecisionRow, CachedFetchRow, CachedResultRow, AuditRow, AuditSettingRow, EventRow).
  */
-export const WIDGET_DB_VERSION = 1;
+export const WIDGET_DB_VERSION = 2;
 
 /**
  * Schema history, one block per version, each run when the stored version is older. To change
@@ -34,9 +35,14 @@ export function upgradeWidgetDb(db: IDBDatabase, oldVersion: number, _tx: IDBTra
     db.createObjectStore('audit', { keyPath: 'id' }).createIndex('at', 'at');
     db.createObjectStore('settings', { keyPath: 'key' });
   }
+  if (oldVersion < 2) {
+    const events = db.createObjectStore('events', { keyPath: 'uuid' });
+    events.createIndex('at', 'at');
+    events.createIndex('due', ['state', 'nextAttemptAt']);
+  }
 }
 
-export type WidgetStore = 'decisions' | 'fetches' | 'results' | 'audit' | 'settings';
+export type WidgetStore = 'decisions' | 'fetches' | 'results' | 'audit' | 'settings' | 'events';
 
 /** A lazily opened connection to a widget database, shared by its stores. */
 export class WidgetDb {

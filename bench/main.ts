@@ -2,11 +2,12 @@
  * `npm run bench`: performance figures, each with a baseline measured in the same run.
  * Never in tests: timings on a shared 2-core machine are for reading, not for asserting.
  *   --no-build        measure the current build
- *   --only a,b        run some sections: bundles, rules, results, panel, outbox
+ *   --only a,b        run some sections: bundles, rules, results, panel, outbox, hub
  */
 import { parseArgs } from 'node:util';
 import { buildAll } from '../demo/build.ts';
 import { measureBundles, printBundles } from './bundles.ts';
+import { benchHub } from './hub.ts';
 import { benchOutbox } from './outbox.ts';
 import { benchPanelLatency } from './panel-latency.ts';
 import { benchResults } from './results.ts';
@@ -23,6 +24,7 @@ const sections: [string, () => Promise<void> | void][] = [
   ['results', benchResults],
   ['panel', benchPanelLatency],
   ['outbox', benchOutbox],
+  ['hub', benchHub],
 ];
 for (const [name, run] of sections) if (wanted(name)) await run();
 process.exit(0);

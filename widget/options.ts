@@ -15,8 +15,10 @@ export const WidgetConfig = z.object({
    */
   packs: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
-  /** Base URL of the hospital's CDS service receiving decisions (POST {feedbackEndpoint}/feedback); unset: none are sent. */
-  feedbackEndpoint: z.url().optional(),
+  /** Base URL of the hospital's CDS service receiving decisions (POST {feedbackEndpoint}/feedback); unset: the hub's, if given; else none are sent. */
+  feedbackEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** 医院中心 (Huren Hub): decisions and events go to its CDS service with this ingest token. */
+  hub: z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().trim().regex(/^hrt_[\w-]{12}_[\w-]{43}$/, 'expected a hub token hrt_…') }).optional(),
 });
 export type WidgetConfig = z.input<typeof WidgetConfig>;
 

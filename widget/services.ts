@@ -2,7 +2,9 @@ import type { Decision } from '../shared/domain/decision';
 import { CachedResultsSource } from '../shared/results/cached-source';
 import { createFhirSource } from '../shared/results/fhir/fhir-source';
 import { IdbAuditLog } from '../shared/audit/idb-audit-log';
-import { idbOutboxStore } from '../shared/outbox/idb-store';
+import { idbEventOutbox, idbOutboxStore } from '../shared/outbox/idb-store';
+import { EVENTS_STREAM } from '../shared/outbox/sender';
+import { deliveryTarget } from '../shared/hub/delivery';
 import { kickAfterSave, pageSender } from '../shared/outbox/page-sender';
 import { outboxService } from '../shared/outbox/store';
 import { IdbDecisionStore, IdbResultsCache } from '../shared/storage/idb-stores';
@@ -23,8 +25,11 @@ export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision
   // Plain IndexedDB, no Dexie (bundle budget): the layout of shared/storage/widget-db.ts.
   const db = new WidgetDb(WIDGET_DB);
   const store = idbOutboxStore(db);
+  const { endpoint, headers } = deliveryTarget({ feedbackEndpoint: config.feedbackEndpoint, hubUrl: config.hub?.url, hubToken: config.hub?.token });
   // The outbox lives in the host's origin too; this page sends it (timer, online, after each save).
-  const sender = config.feedbackEndpoint ? pageSender({ store, endpoint: config.feedbackEndpoint }) : undefined;
+  const sender = endpoint ? pageSender({ store, endpoint, headers }) : undefined;
+  // The hub's other streams (prompted, viewed, opened, cited) go through their own outbox, the same way.
+  const events = endpoint ? pageSender({ store: idbEventOutbox(db), endpoint, headers, stream: EVENTS_STREAM }) : undefined;
   const decisions = new IdbDecisionStore(db);
   return {
     source: new CachedResultsSource(createFhirSource({ baseUrl: config.fhirBaseUrl, token: config.token }), new IdbResultsCache(db)),
@@ -32,7 +37,7 @@ export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision
     decisions: sender ? kickAfterSave(decisions, sender.kick) : decisions,
     ...(sender ? { outbox: outboxService(store, sender.kick) } : {}),
     // 审计 in the hospital's own origin, beside its decisions (read by mountStats).
-    audit: new IdbAuditLog(db),
+    audit: new IdbAuditLog(db, { hub: { hospital: () => (endpoint ? config.receivingInstitution : null), queued: () => events?.kick() } }),
     onDecision,
   };
 }

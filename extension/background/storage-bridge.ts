@@ -5,11 +5,19 @@ import { HurenDb } from '../../shared/storage/db';
 import { ResultsCache } from '../../shared/storage/results-cache';
 import { isStoreMessage, STORE, StoreRequest, type StoreReply } from '../storage-bridge/protocol';
 import { kickOutbox } from './sync-messages';
+import { loadSettings } from '../settings/settings';
+import { deliveryTarget } from '../../shared/hub/delivery';
 import { fromExtensionPage, type MessageHandler } from './senders';
 
 // One connection per worker life: a handle, not state (everything lives in IndexedDB).
 let db: HurenDb | undefined;
 const open = () => (db ??= new HurenDb());
+
+/** The receiving hospital, when events have somewhere to go (a hub or endpoint is set); null keeps them local only. */
+async function hubHospital(): Promise<string | null> {
+  const settings = await loadSettings();
+  return deliveryTarget(settings).endpoint ? settings.receivingInstitution : null;
+}
 
 async function handle(request: StoreRequest): Promise<unknown> {
   const database = open();
@@ -29,7 +37,7 @@ async function handle(request: StoreRequest): Promise<unknown> {
       return true;
     }
     case STORE.audit:
-      await new DexieAuditLog(database).record(request.event);
+      await new DexieAuditLog(database, { hub: { hospital: hubHospital, queued: kickOutbox } }).record(request.event);
       return true;
     case STORE.outboxStatus:
       return readOutboxStatus(database);

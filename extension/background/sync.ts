@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
-import { drainOutbox, type DrainResult } from '../../shared/outbox/drain';
+import { drainOutbox, EVENTS_STREAM, sendOutbox, type DrainResult } from '../../shared/outbox/drain';
+import { dexieEventOutbox } from '../../shared/outbox/dexie-store';
+import { deliveryTarget } from '../../shared/hub/delivery';
 import { coalescing } from '../../shared/outbox/page-sender';
 import { HurenDb } from '../../shared/storage/db';
 import { loadSettings } from '../settings/settings';
@@ -22,12 +24,15 @@ let last: DrainResult | null = null;
  */
 async function drainOnce(): Promise<void> {
   last = null;
-  const { feedbackEndpoint } = await loadSettings();
-  if (!feedbackEndpoint) return;
+  const { endpoint, headers } = deliveryTarget(await loadSettings());
+  if (!endpoint) return;
   db ??= new HurenDb();
-  last = await drainOutbox({ db, endpoint: feedbackEndpoint });
-  if (last.nextDueAt !== undefined && last.nextDueAt < Date.now() + PERIOD_MINUTES * 60_000) {
-    await browser.alarms.create(OUTBOX_RETRY_ALARM, { when: Math.max(last.nextDueAt, Date.now() + 1_000) });
+  // Decisions first (the panel shows what waits), then the other streams, each with its own sender.
+  last = await drainOutbox({ db, endpoint, headers });
+  const events = await sendOutbox({ store: dexieEventOutbox(db), endpoint, headers, stream: EVENTS_STREAM });
+  const due = Math.min(last.nextDueAt ?? Infinity, events.nextDueAt ?? Infinity);
+  if (due < Date.now() + PERIOD_MINUTES * 60_000) {
+    await browser.alarms.create(OUTBOX_RETRY_ALARM, { when: Math.max(due, Date.now() + 1_000) });
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { SiteAdapterList } from './site-adapter-schema';
+import { PublicKeyText } from '../../shared/fleet/signed';
 
 /** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
 export const PackSource = z.discriminatedUnion('kind', [
@@ -33,8 +34,14 @@ export const Settings = z.object({
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   /** Site adapters added by the hospital; tried before the bundled demo adapters. */
   adapters: SiteAdapterList.default([]),
-  /** Base URL of the hospital's CDS service that receives decisions: POST {feedbackEndpoint}/feedback. Unset: decisions wait here. */
+  /** Base URL of the hospital's CDS service that receives decisions: POST {feedbackEndpoint}/feedback. Unset: the hub's, if set; else decisions wait here. */
   feedbackEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** 医院中心 (Huren Hub): receives decisions and events, and serves the hospital's configuration. */
+  hubUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The hub's ingest token for this browser (hrt_…), issued by `hub token issue`. */
+  hubToken: z.string().trim().regex(/^hrt_[\w-]{12}_[\w-]{43}$/, 'expected a hub token hrt_…').optional(),
+  /** Ed25519 public keys (base64) that hub configurations and rule packs must be signed with. */
+  hubSigningKeys: z.array(PublicKeyText).max(4).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

@@ -1,4 +1,4 @@
-import { HurenDb, type AuditRow } from '../storage/db';
+import { HurenDb, type AuditRow, type EventRow } from '../storage/db';
 import { RETENTION_KEY } from './retention';
 import { StoredAuditLog, type AuditLogOptions } from './stored-audit-log';
 
@@ -16,6 +16,10 @@ export class DexieAuditLog extends StoredAuditLog {
 
   protected async addRow(row: AuditRow): Promise<void> {
     await this.db.audit.add(row);
+  }
+
+  protected async addEventRow(row: EventRow): Promise<void> {
+    await this.db.events.put(row);
   }
 
   protected rowsBetween(from: number, to: number): Promise<AuditRow[]> {

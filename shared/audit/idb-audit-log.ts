@@ -1,4 +1,4 @@
-import type { AuditRow, AuditSettingRow } from '../storage/db';
+import type { AuditRow, AuditSettingRow, EventRow } from '../storage/db';
 import { each } from '../storage/idb-lite';
 import type { WidgetDb } from '../storage/widget-db';
 import { RETENTION_KEY } from './retention';
@@ -17,6 +17,10 @@ export class IdbAuditLog extends StoredAuditLog {
 
   protected async addRow(row: AuditRow): Promise<void> {
     await this.db.tx('audit', 'readwrite', (tx) => void tx.objectStore('audit').add(row));
+  }
+
+  protected async addEventRow(row: EventRow): Promise<void> {
+    await this.db.tx('events', 'readwrite', (tx) => void tx.objectStore('events').put(row));
   }
 
   protected rowsBetween(from: number, to: number): Promise<AuditRow[]> {

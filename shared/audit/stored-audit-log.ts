@@ -1,4 +1,4 @@
-import type { AuditRow } from '../storage/db';
+import type { AuditRow, EventRow } from '../storage/db';
 import { AuditEvent, type AuditInput, type AuditLog } from './event';
 import { clampRetention, DAY_MS } from './retention';
 
@@ -6,6 +6,17 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** New event ids (tests pass a counter). */
   uuid?: () => string;
+  /**
+   * Where the events go beside the local trail: the hub's events outbox (prompted, viewed,
+   * opened, cited; decisions travel as feedback). `hospital()` names the receiving hospital, or
+   * null when no hub is configured (then only the local trail keeps them); `queued` wakes the sender.
+   */
+  hub?: { hospital(): Promise<string | null> | string | null; queued?(): void };
+}
+
+/** The outbox row of an event for the hub; its uuid is the audit row's id. */
+export function hubEventRow(uuid: string, hospital: string, event: Exclude<AuditEvent, { kind: 'decided' }>): EventRow {
+  return { uuid, at: Date.parse(event.at), entry: { uuid, hospital, event }, state: 'pending', attempts: 0, nextAttemptAt: 0 };
 }
 
 /**
@@ -17,13 +28,17 @@ export abstract class StoredAuditLog implements AuditLog {
   private purged = false;
   protected readonly now: () => Date;
   private readonly uuid: () => string;
+  private readonly hub: AuditLogOptions['hub'];
 
   constructor(options: AuditLogOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.uuid = options.uuid ?? (() => crypto.randomUUID());
+    this.hub = options.hub;
   }
 
   protected abstract addRow(row: AuditRow): Promise<void>;
+  /** Adds an event to the hub's events outbox. */
+  protected abstract addEventRow(row: EventRow): Promise<void>;
   /** Rows with from ≤ at < to, oldest first. */
   protected abstract rowsBetween(from: number, to: number): Promise<AuditRow[]>;
   /** Deletes rows with at < cutoff; returns how many. */
@@ -37,7 +52,15 @@ export abstract class StoredAuditLog implements AuditLog {
       // An invalid event is dropped without echoing it: it may hold a patient identifier.
       if (!parsed.success) return;
       const event = parsed.data;
-      await this.addRow({ id: this.uuid(), at: Date.parse(event.at), kind: event.kind, event });
+      const id = this.uuid();
+      await this.addRow({ id, at: Date.parse(event.at), kind: event.kind, event });
+      if (this.hub && event.kind !== 'decided') {
+        const hospital = await this.hub.hospital();
+        if (hospital !== null) {
+          await this.addEventRow(hubEventRow(id, hospital, event));
+          this.hub.queued?.();
+        }
+      }
       if (!this.purged) {
         this.purged = true;
         await this.purge();

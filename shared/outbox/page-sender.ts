@@ -1,5 +1,6 @@
 import type { DecisionStore } from '../decisions/store';
 import { sendOutbox, type SendOptions } from './sender';
+import type { OutboxFields } from './store';
 
 /** How often a page sender looks for due decisions while the page is open. */
 export const PAGE_INTERVAL_MS = 30_000;
@@ -17,7 +18,7 @@ const senders = new Map<string, Sender>();
  * same origin run their own and the sender lock keeps them from sending the same batch.
  * Decisions left when the page closes are sent by the next page that opens the widget.
  */
-export function pageSender(options: Omit<SendOptions, 'now' | 'random'> & { intervalMs?: number }): Sender {
+export function pageSender<R extends OutboxFields>(options: Omit<SendOptions<R>, 'now' | 'random'> & { intervalMs?: number }): Sender {
   const key = `${options.store.name}|${options.endpoint}`;
   const existing = senders.get(key);
   if (existing) return existing;

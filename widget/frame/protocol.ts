@@ -10,8 +10,8 @@ import { WidgetConfig } from '../options';
  */
 export const PROTOCOL_VERSION = 1;
 
-/** The configuration the host may send: never a token, which must not cross origins. */
-export const FrameConfig = WidgetConfig.omit({ token: true }).strict();
+/** The configuration the host may send: never a token (the platform's or the hub's), which must not cross origins. */
+export const FrameConfig = WidgetConfig.omit({ token: true, hub: true }).strict();
 export type FrameConfig = z.input<typeof FrameConfig>;
 
 const envelope = { huren: z.literal(PROTOCOL_VERSION) };

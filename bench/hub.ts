@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -23,9 +23,17 @@ import { percentile } from './stats.ts';
 const CLIENTS = 50;
 const BATCH = 50;
 /** Measured batches per client: 50 × 40 × 50 = 100,000 decisions on PostgreSQL; PGlite is one connection, so fewer. */
-const BATCHES_PER_CLIENT = { postgres: 40, pglite: 20 } as const;
+const BATCHES_PER_CLIENT = { postgres: 40, pglite: 12 } as const;
 /** One batch per client first, not timed (JIT, connections, caches); counted in the exactly-once check. */
 const WARMUP_BATCHES_PER_CLIENT = 1;
+/**
+ * Then a paced run: each client posts one batch every PACED_PERIOD_MS (phases spread), so the
+ * hub gets 25 requests/s = 1,250 decisions/s, well under what it can take: the latency of a
+ * request that does not queue behind 49 others. (Under the saturating run above, latency is
+ * set by Little's law: 50 requests in flight × 50 decisions ÷ throughput.)
+ */
+const PACED_BATCHES_PER_CLIENT = 3;
+const PACED_PERIOD_MS = 2_000;
 /** The hub's pg pool (hub/db/postgres.ts): the bare loop gets as many connections. */
 const HUB_POOL_SIZE = 10;
 /** Resends of a refused or failed request before giving up on it (an outbox would go on). */
@@ -45,10 +53,7 @@ const ORG = {
   ],
 };
 
-type Engine = 'postgres' | 'pglite';
-
 interface Batch {
-  decisions: Decision[];
   /** The request body, serialized before the clock starts. */
   body: string;
   /** The same entries as the hub would store them, as parameters of a multi-row INSERT. */
@@ -58,7 +63,27 @@ interface Batch {
 interface Workload {
   warmup: Batch[];
   measured: Batch[];
+  paced: Batch[];
 }
+
+/**
+ * What to undo if the bench is interrupted (Ctrl-C, SIGTERM) mid-section: the hub child, the
+ * PostgreSQL server (pg_ctl starts it detached, so it would outlive us) and the temp folders.
+ * The normal and failing paths clean up in their own `finally`.
+ */
+const onInterrupt = new Set<() => unknown>();
+function interrupted(signal: NodeJS.Signals): void {
+  for (const undo of [...onInterrupt].reverse()) {
+    try {
+      void undo();
+    } catch {
+      // keep undoing the rest
+    }
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+const decisionsIn = (w: Workload) => (w.warmup.length + w.measured.length + w.paced.length) * BATCH;
 
 /**
  * The hub's ingest path end to end: 50 concurrent clients posting batches of 50 valid, distinct
@@ -66,11 +91,14 @@ interface Workload {
  * (`hub/main.ts serve`), on PostgreSQL (a throwaway local server) and on PGlite (a fresh data
  * folder). Beside each, in the same run and on the same engine, a bare loop inserting the same
  * rows (same columns as the hub writes) into a fresh database of the same schema with one plain
- * multi-row `INSERT … ON CONFLICT (uuid) DO NOTHING` per batch: 50-way through a pool of the hub's
- * size on PostgreSQL, one after another on PGlite (one connection).
- * Reported: decisions/s and hub ÷ bare, p50/p95 of one request under that load (client side),
- * the rows counted in the database after the run (exactly once), and bytes stored per million
- * decisions (pg_total_relation_size: table, indexes, TOAST).
+ * multi-row `INSERT … ON CONFLICT (uuid) DO NOTHING` per batch, from 50 clients as well: through
+ * a pool of the hub's size on PostgreSQL, queued on its one connection on PGlite.
+ * Reported: decisions/s and the ratio hub time ÷ bare time; p50/p95 of one request (client side)
+ * under that saturating load and under a paced load, each beside the bare INSERT's; the rows
+ * counted in the database after the run (exactly once); bytes stored per million decisions
+ * (pg_total_relation_size: table, indexes, TOAST). The hub process's CPU time per decision and
+ * how busy the whole machine was are printed too: on a shared machine, wall time is also other
+ * processes' turns. The load generator runs on the same 2 cores as the hub and the database.
  * Goal to report against: hub within 2× of the bare loop, ≥ 5,000 decisions/s on PostgreSQL,
  * p95 ≤ 50 ms at 50 clients on a 2-core machine.
  */
@@ -89,130 +117,179 @@ export async function benchHub(): Promise<void> {
         if (!checked.ok) throw new Error(`bench decision refused by the hub's own check: ${checked.path}: ${checked.message}`);
         return checked.row;
       });
-      return { decisions, body: JSON.stringify({ feedback: decisions }), params: rows.flatMap(rowParams) };
+      return { body: JSON.stringify({ feedback: decisions }), params: rows.flatMap(rowParams) };
     });
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    await runEngines(makeBatches);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+}
+
+async function runEngines(makeBatches: (count: number) => Batch[]): Promise<void> {
   const warmup = makeBatches(CLIENTS * WARMUP_BATCHES_PER_CLIENT);
+  const paced = makeBatches(CLIENTS * PACED_BATCHES_PER_CLIENT);
   const all = makeBatches(CLIENTS * Math.max(BATCHES_PER_CLIENT.postgres, BATCHES_PER_CLIENT.pglite));
   const bodyBytes = all.reduce((n, b) => n + Buffer.byteLength(b.body), 0) / (all.length * BATCH);
 
   for (const engine of ['postgres', 'pglite'] as const) {
-    const work: Workload = { warmup, measured: all.slice(0, CLIENTS * BATCHES_PER_CLIENT[engine]) };
+    const work: Workload = { warmup, measured: all.slice(0, CLIENTS * BATCHES_PER_CLIENT[engine]), paced };
     const r = engine === 'postgres' ? await onPostgres(work) : await onPglite(work);
-    const expected = (work.warmup.length + work.measured.length) * BATCH;
-    const hubRate = (work.measured.length * BATCH) / (r.hub.ms / 1000);
-    const bareRate = (work.measured.length * BATCH) / (r.bareMs / 1000);
+    const expected = decisionsIn(work);
+    const measured = work.measured.length * BATCH;
+    const hubRate = measured / (r.hub.load.ms / 1000);
+    const bareRate = measured / (r.bare.load.ms / 1000);
     const once = r.rows === expected && r.hub.stored === expected && r.hub.failed === 0;
+    const lat = (t: Timed) => `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`;
     console.log(
-      `hub (${r.label}): ${fmt(work.measured.length * BATCH)} decisions from ${CLIENTS} clients × batches of ${BATCH}` +
-        ` (+${fmt(work.warmup.length * BATCH)} warm-up, untimed): ${fmt(hubRate)} decisions/s ` +
-        `(bare INSERT … ON CONFLICT loop ${fmt(bareRate)}/s${engine === 'pglite' ? ' serialized' : ` via a pool of ${HUB_POOL_SIZE}`}, ratio hub time ÷ bare ${(bareRate / hubRate).toFixed(2)}×); ` +
-        `p50 ${r.hub.p50.toFixed(1)} ms, p95 ${r.hub.p95.toFixed(1)} ms, max ${r.hub.max.toFixed(1)} ms per request; ` +
-        `${once ? 'stored exactly once' : 'NOT exactly once'}: ${fmt(r.rows)} rows for ${fmt(expected)} sent (answers: ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected); ` +
-        `${fmt(r.bytes / r.rows)} MB per million decisions (table + indexes + TOAST; request body ${fmt(bodyBytes)} bytes per decision)`,
+      `hub (${r.label}): ${fmt(measured)} decisions from ${CLIENTS} clients × batches of ${BATCH}: ${fmt(hubRate)} decisions/s ` +
+        `(bare INSERT … ON CONFLICT loop ${fmt(bareRate)}/s, ratio ${(bareRate / hubRate).toFixed(2)}×); ` +
+        `${lat(r.hub.load)} per request (bare INSERT ${lat(r.bare.load)}); ` +
+        `${once ? 'stored exactly once' : 'NOT STORED EXACTLY ONCE'}: ${fmt(r.rows)} rows for ${fmt(expected)} sent; ` +
+        `${fmt(r.size.total / r.rows)} MB per million decisions`,
+    );
+    const pacedRate = (CLIENTS * BATCH * 1000) / PACED_PERIOD_MS;
+    console.log(
+      `hub (${r.label}):   paced at ${fmt(pacedRate)} decisions/s (${CLIENTS} clients, one batch each every ${PACED_PERIOD_MS / 1000} s): ` +
+        `${lat(r.hub.paced)}, max ${r.hub.paced.max.toFixed(1)} ms per request (bare INSERT ${lat(r.bare.paced)}); ` +
+        `hub process CPU ${fmt(r.hub.cpuUs / measured)} µs per decision in the saturating run, machine ${r.hub.busy} busy meanwhile (all processes); ` +
+        `rows sent include ${fmt(work.warmup.length * BATCH)} untimed warm-up and ${fmt(work.paced.length * BATCH)} paced; ` +
+        `answers ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected; ` +
+        `storage: table ${fmt(r.size.table / r.rows)} + TOAST ${fmt(r.size.toast / r.rows)} + indexes ${fmt(r.size.indexes / r.rows)} bytes per decision (request body ${fmt(bodyBytes)})`,
     );
     const trouble = [
       r.hub.statuses.size ? `non-2xx answers ${[...r.hub.statuses].map(([s, n]) => `${s}×${n}`).join(', ')} (first: ${r.hub.firstError})` : '',
       r.hub.networkErrors ? `${r.hub.networkErrors} network errors (first: ${r.hub.firstError})` : '',
+      r.hub.rejected ? `entries rejected (first answer: ${r.hub.firstError})` : '',
       r.hub.failed ? `${r.hub.failed} batches given up after ${RESENDS} resends` : '',
       r.logs.length ? `${r.logs.length} hub log lines at warn or above (first: ${r.logs[0]!.slice(0, 300)})` : '',
     ].filter(Boolean);
-    if (trouble.length) console.log(`hub (${r.label}): problems: ${trouble.join('; ')}`);
+    if (trouble.length) console.log(`hub (${r.label}): PROBLEMS: ${trouble.join('; ')}`);
   }
+}
+
+interface Sizes {
+  total: number;
+  table: number;
+  toast: number;
+  indexes: number;
 }
 
 interface EngineResult {
   label: string;
   hub: HubRun;
-  bareMs: number;
+  bare: { load: Timed; paced: Timed };
   rows: number;
-  bytes: number;
+  size: Sizes;
   logs: string[];
 }
 
+const SIZES_SQL = `select count(*)::int as n,
+  pg_total_relation_size('decision')::float8 as total,
+  pg_relation_size('decision')::float8 as table,
+  pg_indexes_size('decision')::float8 as indexes
+  from decision`;
+
+function sizesOf(row: { total: number; table: number; indexes: number }): Sizes {
+  return { total: row.total, table: row.table, indexes: row.indexes, toast: row.total - row.table - row.indexes };
+}
+
+/** Undo actions, run newest first by `run()`, or by `interrupted` when the bench is stopped before. */
+class Cleanup {
+  private readonly undos: (() => unknown)[] = [];
+  add(undo: () => unknown): void {
+    this.undos.unshift(undo);
+    onInterrupt.add(undo);
+  }
+  async run(): Promise<void> {
+    for (const undo of this.undos.splice(0)) {
+      onInterrupt.delete(undo);
+      try {
+        await undo();
+      } catch (err) {
+        console.error(`hub: cleanup failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+function tempDir(cleanup: Cleanup, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 async function onPostgres(work: Workload): Promise<EngineResult> {
-  const server: LocalPostgres = await startLocalPostgres();
-  const dataDir = mkdtempSync(join(tmpdir(), 'huren-bench-hub-'));
+  const cleanup = new Cleanup();
   try {
+    const server: LocalPostgres = await startLocalPostgres();
+    cleanup.add(() => server.stop());
+    const dataDir = tempDir(cleanup, 'huren-bench-hub-');
     const hubUrl = await createDatabase(server.url, 'bench_hub');
     const bareUrl = await createDatabase(server.url, 'bench_bare');
 
     const bare = await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE });
-    let bareMs: number;
+    let bareRun: EngineResult['bare'];
     try {
-      await migrate(bare);
-      await importOrg(bare, ORG, 'bench');
-      await clients(work.warmup, (b) => insertBare(bare, b));
-      bareMs = await clients(work.measured, (b) => insertBare(bare, b));
-      await expectRows(bare, (work.warmup.length + work.measured.length) * BATCH);
+      bareRun = await runBare(bare, work);
     } finally {
       await bare.close();
     }
 
     const child = await startHubChild(dataDir, { HUB_DATABASE_URL: hubUrl });
-    let hub: HubRun;
-    try {
-      const token = await issueToken(dataDir);
-      hub = await postAll(child.url, token, work);
-    } finally {
-      await child.stop();
-    }
+    cleanup.add(() => child.stop());
+    const hub = await postAll(child, await issueToken(dataDir), work);
+    await child.stop();
+
     const c = new pg.Client({ connectionString: hubUrl });
     await c.connect();
     try {
-      const { rows } = await c.query<{ n: number; bytes: number }>(`select count(*)::int as n, pg_total_relation_size('decision')::float8 as bytes from decision`);
-      return { label: `postgres ${server.version}`, hub, bareMs, rows: rows[0]!.n, bytes: rows[0]!.bytes, logs: child.logs };
+      const { rows } = await c.query<{ n: number; total: number; table: number; indexes: number }>(SIZES_SQL);
+      return { label: `postgres ${server.version.split(' ')[0]}`, hub, bare: bareRun, rows: rows[0]!.n, size: sizesOf(rows[0]!), logs: child.logs };
     } finally {
       await c.end();
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    await server.stop();
+    await cleanup.run();
   }
 }
 
 async function onPglite(work: Workload): Promise<EngineResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'huren-bench-hub-'));
-  const bareDir = mkdtempSync(join(tmpdir(), 'huren-bench-bare-'));
+  const cleanup = new Cleanup();
   try {
+    const dataDir = tempDir(cleanup, 'huren-bench-hub-');
+    const bareDir = tempDir(cleanup, 'huren-bench-bare-');
     const bare = await openDatabase({ dataDir: bareDir });
-    let bareMs: number;
+    let bareRun: EngineResult['bare'];
     let version: string;
     try {
-      await migrate(bare);
-      await importOrg(bare, ORG, 'bench');
       version = (await bare.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
-      for (const b of work.warmup) await insertBare(bare, b);
-      const t0 = performance.now();
-      for (const b of work.measured) await insertBare(bare, b);
-      bareMs = performance.now() - t0;
-      await expectRows(bare, (work.warmup.length + work.measured.length) * BATCH);
+      bareRun = await runBare(bare, work);
     } finally {
       await bare.close();
     }
 
     const child = await startHubChild(dataDir, {});
-    let hub: HubRun;
-    let counted: number;
-    try {
-      const token = await issueToken(dataDir);
-      hub = await postAll(child.url, token, work);
-      const stats = (await callAdminSocket(adminSocketPath(dataDir), 'stats', {})) as { hospital_id: string; decisions: number }[];
-      counted = stats.find((s) => s.hospital_id === HOSPITAL)?.decisions ?? 0;
-    } finally {
-      await child.stop();
-    }
+    cleanup.add(() => child.stop());
+    const hub = await postAll(child, await issueToken(dataDir), work);
+    const stats = (await callAdminSocket(adminSocketPath(dataDir), 'stats', {})) as { hospital_id: string; decisions: number }[];
+    const counted = stats.find((s) => s.hospital_id === HOSPITAL)?.decisions ?? 0;
+    await child.stop();
+
     // The folder is free once the hub has exited: open it to measure what it stored.
     const db = await openDatabase({ dataDir: pgliteDir(dataDir) });
     try {
-      const { rows } = await db.query<{ n: number; bytes: number }>(`select count(*)::int as n, pg_total_relation_size('decision')::float8 as bytes from decision`);
+      const { rows } = await db.query<{ n: number; total: number; table: number; indexes: number }>(SIZES_SQL);
       if (rows[0]!.n !== counted) throw new Error(`hub stats said ${counted} decisions, the database has ${rows[0]!.n}`);
-      return { label: `pglite, PostgreSQL ${version}`, hub, bareMs, rows: counted, bytes: rows[0]!.bytes, logs: child.logs };
+      return { label: `pglite, PostgreSQL ${version.split(' ')[0]}`, hub, bare: bareRun, rows: counted, size: sizesOf(rows[0]!), logs: child.logs };
     } finally {
       await db.close();
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(bareDir, { recursive: true, force: true });
+    await cleanup.run();
   }
 }
 
@@ -225,11 +302,6 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
     await c.end();
   }
   return serverUrl.replace(/\/[^/]*$/, `/${name}`);
-}
-
-async function expectRows(db: Database, expected: number): Promise<void> {
-  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from decision');
-  if (rows[0]!.n !== expected) throw new Error(`bare loop stored ${rows[0]!.n} rows for ${expected}`);
 }
 
 // ---- the bare loop -------------------------------------------------------------------------
@@ -249,28 +321,76 @@ const BARE_SQL = `insert into decision (${COLUMNS.join(', ')}) values ${Array.fr
   (_, i) => `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`,
 ).join(', ')} on conflict (uuid) do nothing`;
 
-async function insertBare(db: Database, batch: Batch): Promise<void> {
-  await db.query(BARE_SQL, batch.params);
+/** The same rows, straight into a fresh migrated database: warm-up, the saturating run, the paced run. */
+async function runBare(db: Database, work: Workload): Promise<EngineResult['bare']> {
+  await migrate(db);
+  await importOrg(db, ORG, 'bench');
+  const insert = async (batch: Batch) => void (await db.query(BARE_SQL, batch.params));
+  await closedLoop(work.warmup, insert);
+  const load = await closedLoop(work.measured, insert);
+  const paced = await pacedLoop(work.paced, insert);
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from decision');
+  if (rows[0]!.n !== decisionsIn(work)) throw new Error(`bare loop stored ${rows[0]!.n} rows for ${decisionsIn(work)}`);
+  return { load, paced };
 }
 
-/** Runs `batches` through CLIENTS concurrent loops (client c takes batches c, c + CLIENTS, …); the wall time in ms. */
-async function clients(batches: Batch[], send: (b: Batch) => Promise<void>): Promise<number> {
+// ---- load shapes ---------------------------------------------------------------------------
+
+interface Timed {
+  ms: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function timed(ms: number, latencies: number[]): Timed {
+  return { ms, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+}
+
+/** CLIENTS concurrent loops, each sending its next batch as soon as the last one is answered (client c takes batches c, c + CLIENTS, …). */
+async function closedLoop(batches: Batch[], send: (b: Batch) => Promise<void>): Promise<Timed> {
+  const latencies: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let i = c; i < batches.length; i += CLIENTS) await send(batches[i]!);
+      for (let i = c; i < batches.length; i += CLIENTS) {
+        const t = performance.now();
+        await send(batches[i]!);
+        latencies.push(performance.now() - t);
+      }
     }),
   );
-  return performance.now() - t0;
+  return timed(performance.now() - t0, latencies);
+}
+
+/** CLIENTS loops, each sending one batch every PACED_PERIOD_MS (phases spread over the period), one at a time. */
+async function pacedLoop(batches: Batch[], send: (b: Batch) => Promise<void>): Promise<Timed> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = c, k = 0; i < batches.length; i += CLIENTS, k++) {
+        const due = t0 + ((c + 0.5) / CLIENTS) * PACED_PERIOD_MS + k * PACED_PERIOD_MS;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
+        const t = performance.now();
+        await send(batches[i]!);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return timed(performance.now() - t0, latencies);
 }
 
 // ---- the hub over HTTP ---------------------------------------------------------------------
 
 interface HubRun {
-  ms: number;
-  p50: number;
-  p95: number;
-  max: number;
+  load: Timed;
+  paced: Timed;
+  /** CPU time of the hub process during the saturating run, µs. */
+  cpuUs: number;
+  /** Share of the machine's CPUs busy during the saturating run, e.g. "97 % of 2 cores". */
+  busy: string;
   stored: number;
   duplicates: number;
   rejected: number;
@@ -280,18 +400,28 @@ interface HubRun {
   firstError: string;
 }
 
-async function postAll(base: string, token: string, work: Workload): Promise<HubRun> {
-  const url = `${base}${CDS_SERVICE}/feedback`;
+async function postAll(child: HubChild, token: string, work: Workload): Promise<HubRun> {
+  const url = `${child.url}${CDS_SERVICE}/feedback`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const run: HubRun = { ms: 0, p50: 0, p95: 0, max: 0, stored: 0, duplicates: 0, rejected: 0, statuses: new Map(), networkErrors: 0, failed: 0, firstError: '' };
-  let latencies: number[] = [];
+  const run: HubRun = {
+    load: timed(0, []),
+    paced: timed(0, []),
+    cpuUs: 0,
+    busy: '',
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    statuses: new Map(),
+    networkErrors: 0,
+    failed: 0,
+    firstError: '',
+  };
+  // One request per batch; a refused or failed one is resent as an outbox would (the latency counts the resends).
   const send = async (batch: Batch) => {
     for (let attempt = 0; attempt <= RESENDS; attempt++) {
-      const t0 = performance.now();
       try {
         const res = await fetch(url, { method: 'POST', headers, body: batch.body });
         const text = await res.text();
-        latencies.push(performance.now() - t0);
         if (res.status === 200) {
           const answer = JSON.parse(text) as { stored: number; duplicates: number; rejected: number };
           run.stored += answer.stored;
@@ -310,13 +440,40 @@ async function postAll(base: string, token: string, work: Workload): Promise<Hub
     }
     run.failed++;
   };
-  await clients(work.warmup, send);
-  latencies = [];
-  run.ms = await clients(work.measured, send);
-  run.p50 = percentile(latencies, 50);
-  run.p95 = percentile(latencies, 95);
-  run.max = Math.max(...latencies);
+  await closedLoop(work.warmup, send);
+  const cpu0 = processCpuUs(child.pid);
+  const machine0 = machineCpu();
+  run.load = await closedLoop(work.measured, send);
+  run.cpuUs = processCpuUs(child.pid) - cpu0;
+  run.busy = machineBusy(machine0, machineCpu());
+  run.paced = await pacedLoop(work.paced, send);
   return run;
+}
+
+/** CPU time (user + system) of a process, µs, from /proc (Linux); NaN elsewhere. */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Busy and total jiffies of all CPUs (/proc/stat), or undefined elsewhere. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+function machineBusy(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): string {
+  if (!before || !after || after.total === before.total) return 'n/a';
+  return `${Math.round((100 * (after.busy - before.busy)) / (after.total - before.total))} % of ${availableParallelism()} cores`;
 }
 
 /** A hospital and a hospital-wide token, through the running hub's admin socket (as `npm run hub -- token issue` does). */
@@ -329,6 +486,7 @@ async function issueToken(dataDir: string): Promise<string> {
 
 interface HubChild {
   url: string;
+  pid: number;
   /** pino lines at warn or above, and anything on stderr. */
   logs: string[];
   /** SIGTERM, then waits for the graceful exit (SIGKILL after 20 s). */
@@ -347,7 +505,7 @@ async function startHubChild(dataDir: string, env: Record<string, string>): Prom
   const url = new Promise<string>((ok) => (ready = ok));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     try {
-      const parsed = JSON.parse(line) as { url?: string; engine?: string; level?: number };
+      const parsed = JSON.parse(line) as { url?: unknown; engine?: unknown };
       if (typeof parsed.url === 'string' && parsed.engine) return ready(parsed.url);
     } catch {
       // not JSON: keep it
@@ -366,17 +524,19 @@ async function startHubChild(dataDir: string, env: Record<string, string>): Prom
       clearTimeout(timer);
     }
   };
-  const timeout = new Promise<never>((_, fail) => setTimeout(() => fail(new Error('hub did not start within 60 s')), 60_000).unref());
+  let timer: NodeJS.Timeout | undefined;
   try {
     const started = await Promise.race([
       url,
       exited.then((code) => Promise.reject(new Error(`hub exited (${code}) before listening: ${logs.slice(-5).join(' | ')}`))),
-      timeout,
+      new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('hub did not start within 60 s')), 60_000))),
     ]);
-    return { url: started, logs, stop };
+    return { url: started, pid: child.pid!, logs, stop };
   } catch (err) {
     await stop();
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

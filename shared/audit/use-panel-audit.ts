@@ -8,14 +8,34 @@ interface CardLike {
   card: string;
   trigger: 'patient-view' | 'order-select';
   item: { id: string | null; name: string; category: 'lab' | 'imaging' };
+  /** The card's verdict and results, when the card model has them: the prompted event says which result was offered. */
+  verdict?: { resultId: string; clockDate: string | null; issuer: { id: string; name: string } | null; pack: { id: string; version: string } };
+  results?: readonly { reportNumber?: string; issuer: { name?: string | null } }[];
 }
 
 export interface PanelAuditor {
   opened(target: OpenedTarget, card?: CardLike): void;
   decided(card: CardLike, decision: Decision): void;
+  cited(card: CardLike, decision: Decision, how: 'copied' | 'inserted'): void;
 }
 
 const itemOf = (c: CardLike) => ({ id: c.item.id, name: c.item.name, category: c.item.category });
+
+/** The external result a card offered and the pack that judged it (per report: 份). */
+function shownOf(c: CardLike) {
+  if (!c.verdict) return {};
+  const first = c.results?.[0];
+  return {
+    result: {
+      id: c.verdict.resultId,
+      ...(first?.reportNumber ? { reportNumber: first.reportNumber.slice(0, 128) } : {}),
+      date: c.verdict.clockDate,
+      // Names from a platform can be long; an over-long field would make the whole event invalid.
+      issuer: { id: c.verdict.issuer?.id?.slice(0, 128) ?? null, name: (c.verdict.issuer?.name ?? first?.issuer.name ?? null)?.slice(0, 128) ?? null },
+    },
+    pack: { id: c.verdict.pack.id, version: c.verdict.pack.version },
+  };
+}
 
 /**
  * The panel's audit calls for one patient view (the panel remounts per patient): `viewed` once
@@ -43,12 +63,13 @@ export function usePanelAudit(
     for (const c of cards ?? []) {
       if (prompted.current.has(c.card)) continue;
       prompted.current.add(c.card);
-      recordAudit(log, { kind: 'prompted', ...who, card: c.card, item: itemOf(c), trigger: c.trigger });
+      recordAudit(log, { kind: 'prompted', ...who, card: c.card, item: itemOf(c), trigger: c.trigger, ...shownOf(c) });
     }
   }, [log, who, cards]);
 
   return useMemo(
     () => ({
+      cited: (card, d, how) => recordAudit(log, { kind: 'cited', ...who, card: card.card, decision: d.uuid, item: itemOf(card), how }),
       opened: (target, card) => recordAudit(log, { kind: 'opened', ...who, target, ...(card ? { card: card.card, item: itemOf(card) } : {}) }),
       decided: (card, d) =>
         recordAudit(log, {

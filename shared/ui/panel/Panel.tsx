@@ -85,6 +85,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         audit.opened('trend', card);
       },
       opened: (card: CardModel, target: 'images') => audit.opened(target, card),
+      cited: (card: CardModel, decision: Decision, how: 'copied' | 'inserted') => audit.cited(card, decision, how),
       insertIntoNote: services.insertIntoNote,
       citation: (card: CardModel) =>
         citationText({ itemName: card.item.name, date: card.verdict.clockDate, issuerName: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '', results: card.results, mark: card.verdict.mark }),

@@ -19,6 +19,8 @@ export interface CardActions {
   openTrend?: (card: CardModel) => void;
   /** Told when the physician opens the images link (audit). */
   opened?: (card: CardModel, target: 'images') => void;
+  /** Told when a recognized result went into the record (引用: copied or inserted). */
+  cited?: (card: CardModel, decision: Decision, how: 'copied' | 'inserted') => void;
 }
 
 /** One "可互认" card: the prior result on the card, recognize in one click, re-test with a reason. */
@@ -121,7 +123,7 @@ function DecidedView({ card, decision, actions, onRevise }: { card: CardModel; d
         <strong>{decision.outcome === 'accepted' ? t('decidedRecognized') : t('decidedRetest', { reason: decision.overrideReason?.reason.display ?? '' })}</strong>{' '}
         <span className="hr-muted">{t('decidedBy', { who: context.practitioner.physician ?? '', time: when })}</span>
       </p>
-      {decision.outcome === 'accepted' && <CitationBox text={actions.citation(card)} insertIntoNote={actions.insertIntoNote} />}
+      {decision.outcome === 'accepted' && <CitationBox text={actions.citation(card)} insertIntoNote={actions.insertIntoNote} onCited={(how) => actions.cited?.(card, decision, how)} />}
       <div className="hr-actions">
         {decision.outcome === 'overridden' && (
           <button type="button" onClick={() => actions.printNotice(card, decision)}>

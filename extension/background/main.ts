@@ -5,10 +5,11 @@ import { handleHostsMessage, registerHostSync } from './hosts';
 import type { MessageHandler } from './senders';
 import { handleStorageMessage } from './storage-bridge';
 import { handleSyncMessage, registerSync } from './sync';
+import { handleFleetMessage, registerFleetSync } from './fleet';
 import { handleTabBridgeMessage } from './tab-bridge';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
-const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage, handleStorageMessage];
+const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage, handleFleetMessage, handleStorageMessage];
 
 /**
  * Registers every listener synchronously at start-up: an MV3 service worker is woken by an
@@ -27,4 +28,5 @@ export function startBackground(): void {
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
   registerHostSync();
   registerSync();
+  registerFleetSync();
 }

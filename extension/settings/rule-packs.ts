@@ -3,6 +3,7 @@ import { bundledPackJson } from '../../shared/rules/bundled';
 import { parseRulePack, type ParseRulePackResult } from '../../shared/rules/parse';
 import type { RulePack } from '../../shared/rules/schema/rule-pack';
 import type { PackSource, Settings } from './settings';
+import { FLEET_STORAGE_KEY } from './fleet-state';
 
 /** storage.local keys: a file pack's JSON, and the last good copy of a URL pack. */
 export const packFileKey = (name: string) => `pack-file:${name}`;
@@ -25,6 +26,7 @@ export interface ActivePacks {
 export function describePack(source: PackSource): string {
   if (source.kind === 'bundled') return `内置规则包 ${source.id}`;
   if (source.kind === 'url') return `规则包 ${source.url}`;
+  if (source.kind === 'hub') return `医院中心规则包 ${source.id}`;
   return `规则包文件 ${source.name}`;
 }
 
@@ -68,6 +70,14 @@ async function loadOne(source: PackSource, fetchImpl: typeof fetch): Promise<{ p
   if (source.kind === 'bundled') {
     const json = (bundledPackJson as Record<string, unknown>)[source.id];
     if (json === undefined) return { problem: `${name}：不存在` };
+    const parsed = parseRulePack(json);
+    return parsed.ok ? { pack: parsed.pack } : { problem: `${name}：${summarize(parsed)}` };
+  }
+  if (source.kind === 'hub') {
+    // Verified by the fleet sync before it was kept (signature, then the same validation as here).
+    const stored = (await browser.storage.local.get(FLEET_STORAGE_KEY))[FLEET_STORAGE_KEY] as { packs?: { id: string; json: unknown }[] } | undefined;
+    const json = stored?.packs?.find((p) => p.id === source.id)?.json;
+    if (json === undefined) return { problem: `${name}：尚未从医院中心获取` };
     const parsed = parseRulePack(json);
     return parsed.ok ? { pack: parsed.pack } : { problem: `${name}：${summarize(parsed)}` };
   }

@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { SiteAdapterList } from './site-adapter-schema';
 import { PublicKeyText } from '../../shared/fleet/signed';
+import { FLEET_STORAGE_KEY, fleetLayer, readFleetState } from './fleet-state';
 
 /** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
 export const PackSource = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bundled'), id: z.string().min(1).max(64) }),
   z.strictObject({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }) }),
   z.strictObject({ kind: z.literal('file'), name: z.string().min(1).max(128) }),
+  /** A pack the hospital's hub configured (signed; verified before it is kept). */
+  z.strictObject({ kind: z.literal('hub'), id: z.string().min(1).max(64) }),
 ]);
 export type PackSource = z.infer<typeof PackSource>;
 
@@ -53,7 +56,7 @@ export const SETTINGS_KEYS = Object.keys(Settings.shape) as SettingsKey[];
 export const SETTINGS_STORAGE_KEY = 'settings';
 
 export interface SettingsProblem {
-  source: 'local' | 'managed';
+  source: 'local' | 'managed' | 'hub';
   /** JSON path, e.g. adapters[0].urlPatterns[1]. */
   path: string;
   message: string;
@@ -63,6 +66,8 @@ export interface SettingsReport {
   settings: Settings;
   /** Keys set by policy: shown read-only in the options page. */
   managedKeys: SettingsKey[];
+  /** Keys set by the hub's configuration (below policy, above local values): shown read-only too. */
+  fleetKeys: SettingsKey[];
   /** Stored values that were ignored; they stay stored until someone saves over them. */
   problems: SettingsProblem[];
 }
@@ -88,25 +93,35 @@ function pathOf(key: string, path: ReadonlyArray<PropertyKey>): string {
   return [key, ...path].map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
 }
 
-/** Merges managed over local over defaults, key by key; never throws on stored data. */
+/** Keys only policy or this browser may set: the hub's configuration never changes where it is reached or what is trusted. */
+const NOT_FROM_HUB: ReadonlySet<string> = new Set(['hubUrl', 'hubToken', 'hubSigningKeys', 'feedbackEndpoint', 'token', 'physician', 'department']);
+
+/**
+ * Merges managed policy over the hub's configuration over local values over defaults, key by
+ * key; never throws on stored data. The hub's layer is what background/fleet.ts verified and kept.
+ */
 export async function readSettings(): Promise<SettingsReport> {
   const [local, managed] = await Promise.all([readLocal(), readManaged()]);
+  const hubUrl = [managed.hubUrl, local.hubUrl].find((v) => typeof v === 'string' && Settings.shape.hubUrl.safeParse(v).success) as string | undefined;
+  const fleet = Object.fromEntries(Object.entries(fleetLayer(await readFleetState(hubUrl))).filter(([k]) => !NOT_FROM_HUB.has(k)));
   const merged: Record<string, unknown> = {};
   const managedKeys: SettingsKey[] = [];
+  const fleetKeys: SettingsKey[] = [];
   const problems: SettingsProblem[] = [];
   for (const key of SETTINGS_KEYS) {
-    for (const [source, layer] of [['managed', managed], ['local', local]] as const) {
+    for (const [source, layer] of [['managed', managed], ['hub', fleet], ['local', local]] as const) {
       if (layer[key] === undefined) continue;
       const parsed = Settings.shape[key].safeParse(layer[key]);
       if (parsed.success) {
         merged[key] = parsed.data;
         if (source === 'managed') managedKeys.push(key);
+        if (source === 'hub') fleetKeys.push(key);
         break;
       }
       for (const issue of parsed.error.issues) problems.push({ source, path: pathOf(key, issue.path), message: issue.message });
     }
   }
-  return { settings: Settings.parse(merged), managedKeys, problems };
+  return { settings: Settings.parse(merged), managedKeys, fleetKeys, problems };
 }
 
 /** The settings in effect: managed policy overrides local values, which override defaults. */
@@ -145,7 +160,7 @@ export async function saveSettings(values: Partial<SettingsInput>): Promise<void
 /** Calls back whenever local or managed settings change (the options page saving, a policy push). */
 export function onSettingsChanged(callback: () => void): () => void {
   const listener = (changes: Record<string, unknown>, area: string) => {
-    if (area === 'managed' || (area === 'local' && SETTINGS_STORAGE_KEY in changes)) callback();
+    if (area === 'managed' || (area === 'local' && (SETTINGS_STORAGE_KEY in changes || FLEET_STORAGE_KEY in changes))) callback();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,13 +32,15 @@ const WARMUP_BATCHES_PER_CLIENT = 1;
  * request that does not queue behind 49 others. (Under the saturating run above, latency is
  * set by Little's law: 50 requests in flight × 50 decisions ÷ throughput.)
  */
-const PACED_BATCHES_PER_CLIENT = 3;
+const PACED_BATCHES_PER_CLIENT = 2;
 const PACED_PERIOD_MS = 2_000;
 /** The hub's pg pool (hub/db/postgres.ts): the bare loop gets as many connections. */
 const HUB_POOL_SIZE = 10;
 /** Resends of a refused or failed request before giving up on it (an outbox would go on). */
 const RESENDS = 5;
 
+const T0 = performance.now();
+const trace = (what: string) => console.error(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${what}`);
 const ROOT = resolve(import.meta.dirname, '..');
 const HOSPITAL = 'bench-rmyy';
 const ORG = {
@@ -130,11 +132,13 @@ export async function benchHub(): Promise<void> {
 }
 
 async function runEngines(makeBatches: (count: number) => Batch[]): Promise<void> {
+  trace('gen start');
   const warmup = makeBatches(CLIENTS * WARMUP_BATCHES_PER_CLIENT);
   const paced = makeBatches(CLIENTS * PACED_BATCHES_PER_CLIENT);
   const all = makeBatches(CLIENTS * Math.max(BATCHES_PER_CLIENT.postgres, BATCHES_PER_CLIENT.pglite));
   const bodyBytes = all.reduce((n, b) => n + Buffer.byteLength(b.body), 0) / (all.length * BATCH);
 
+  trace('gen done');
   for (const engine of ['postgres', 'pglite'] as const) {
     const work: Workload = { warmup, measured: all.slice(0, CLIENTS * BATCHES_PER_CLIENT[engine]), paced };
     const r = engine === 'postgres' ? await onPostgres(work) : await onPglite(work);
@@ -152,13 +156,19 @@ async function runEngines(makeBatches: (count: number) => Batch[]): Promise<void
         `${fmt(r.size.total / r.rows)} MB per million decisions`,
     );
     const pacedRate = (CLIENTS * BATCH * 1000) / PACED_PERIOD_MS;
+    const us = (n: number) => `${fmt(n / measured)} µs`;
+    const cpu =
+      engine === 'postgres'
+        ? `hub process ${us(r.hub.cpu.hub)} + PostgreSQL ${us(r.hub.cpu.server)} + load generator ${us(r.hub.cpu.self)} ` +
+          `(bare loop: PostgreSQL ${us(r.bare.cpu.server)} + its client ${us(r.bare.cpu.self)})`
+        : `hub process with PGlite ${us(r.hub.cpu.hub)} + load generator ${us(r.hub.cpu.self)} (bare loop: its process with PGlite ${us(r.bare.cpu.self)})`;
     console.log(
       `hub (${r.label}):   paced at ${fmt(pacedRate)} decisions/s (${CLIENTS} clients, one batch each every ${PACED_PERIOD_MS / 1000} s): ` +
         `${lat(r.hub.paced)}, max ${r.hub.paced.max.toFixed(1)} ms per request (bare INSERT ${lat(r.bare.paced)}); ` +
-        `hub process CPU ${fmt(r.hub.cpuUs / measured)} µs per decision in the saturating run, machine ${r.hub.busy} busy meanwhile (all processes); ` +
-        `rows sent include ${fmt(work.warmup.length * BATCH)} untimed warm-up and ${fmt(work.paced.length * BATCH)} paced; ` +
+        `CPU per decision under load: ${cpu}, machine ${r.hub.cpu.busy} busy (hub run, all processes); ` +
+        `sent besides: ${fmt(work.warmup.length * BATCH)} untimed warm-up, ${fmt(work.paced.length * BATCH)} paced; ` +
         `answers ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected; ` +
-        `storage: table ${fmt(r.size.table / r.rows)} + TOAST ${fmt(r.size.toast / r.rows)} + indexes ${fmt(r.size.indexes / r.rows)} bytes per decision (request body ${fmt(bodyBytes)})`,
+        `stored bytes per decision: table ${fmt(r.size.table / r.rows)} + TOAST ${fmt(r.size.toast / r.rows)} + indexes ${fmt(r.size.indexes / r.rows)} (request body ${fmt(bodyBytes)})`,
     );
     const trouble = [
       r.hub.statuses.size ? `non-2xx answers ${[...r.hub.statuses].map(([s, n]) => `${s}×${n}`).join(', ')} (first: ${r.hub.firstError})` : '',
@@ -181,7 +191,7 @@ interface Sizes {
 interface EngineResult {
   label: string;
   hub: HubRun;
-  bare: { load: Timed; paced: Timed };
+  bare: { load: Timed; paced: Timed; cpu: CpuUse };
   rows: number;
   size: Sizes;
   logs: string[];
@@ -230,18 +240,19 @@ async function onPostgres(work: Workload): Promise<EngineResult> {
     const dataDir = tempDir(cleanup, 'huren-bench-hub-');
     const hubUrl = await createDatabase(server.url, 'bench_hub');
     const bareUrl = await createDatabase(server.url, 'bench_bare');
+    const postmaster = await postmasterPid(server.url);
 
     const bare = await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE });
     let bareRun: EngineResult['bare'];
     try {
-      bareRun = await runBare(bare, work);
+      bareRun = await runBare(bare, work, postmaster);
     } finally {
       await bare.close();
     }
 
     const child = await startHubChild(dataDir, { HUB_DATABASE_URL: hubUrl });
     cleanup.add(() => child.stop());
-    const hub = await postAll(child, await issueToken(dataDir), work);
+    const hub = await postAll(child, await issueToken(dataDir), work, postmaster);
     await child.stop();
 
     const c = new pg.Client({ connectionString: hubUrl });
@@ -322,16 +333,21 @@ const BARE_SQL = `insert into decision (${COLUMNS.join(', ')}) values ${Array.fr
 ).join(', ')} on conflict (uuid) do nothing`;
 
 /** The same rows, straight into a fresh migrated database: warm-up, the saturating run, the paced run. */
-async function runBare(db: Database, work: Workload): Promise<EngineResult['bare']> {
+async function runBare(db: Database, work: Workload, postmaster?: number): Promise<EngineResult['bare']> {
   await migrate(db);
   await importOrg(db, ORG, 'bench');
   const insert = async (batch: Batch) => void (await db.query(BARE_SQL, batch.params));
+  trace('bare start');
   await closedLoop(work.warmup, insert);
+  const cpu = cpuMeter(undefined, postmaster);
   const load = await closedLoop(work.measured, insert);
+  const used = cpu();
+  trace('bare paced');
   const paced = await pacedLoop(work.paced, insert);
+  trace('bare done');
   const { rows } = await db.query<{ n: number }>('select count(*)::int as n from decision');
   if (rows[0]!.n !== decisionsIn(work)) throw new Error(`bare loop stored ${rows[0]!.n} rows for ${decisionsIn(work)}`);
-  return { load, paced };
+  return { load, paced, cpu: used };
 }
 
 // ---- load shapes ---------------------------------------------------------------------------
@@ -387,10 +403,8 @@ async function pacedLoop(batches: Batch[], send: (b: Batch) => Promise<void>): P
 interface HubRun {
   load: Timed;
   paced: Timed;
-  /** CPU time of the hub process during the saturating run, µs. */
-  cpuUs: number;
-  /** Share of the machine's CPUs busy during the saturating run, e.g. "97 % of 2 cores". */
-  busy: string;
+  /** CPU used during the saturating run. */
+  cpu: CpuUse;
   stored: number;
   duplicates: number;
   rejected: number;
@@ -400,14 +414,13 @@ interface HubRun {
   firstError: string;
 }
 
-async function postAll(child: HubChild, token: string, work: Workload): Promise<HubRun> {
+async function postAll(child: HubChild, token: string, work: Workload, postmaster?: number): Promise<HubRun> {
   const url = `${child.url}${CDS_SERVICE}/feedback`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const run: HubRun = {
     load: timed(0, []),
     paced: timed(0, []),
-    cpuUs: 0,
-    busy: '',
+    cpu: { hub: 0, server: 0, self: 0, busy: '' },
     stored: 0,
     duplicates: 0,
     rejected: 0,
@@ -440,23 +453,86 @@ async function postAll(child: HubChild, token: string, work: Workload): Promise<
     }
     run.failed++;
   };
+  trace('hub warm');
   await closedLoop(work.warmup, send);
-  const cpu0 = processCpuUs(child.pid);
-  const machine0 = machineCpu();
+  trace('hub measured');
+  const cpu = cpuMeter(child.pid, postmaster);
   run.load = await closedLoop(work.measured, send);
-  run.cpuUs = processCpuUs(child.pid) - cpu0;
-  run.busy = machineBusy(machine0, machineCpu());
+  run.cpu = cpu();
+  trace('hub paced');
   run.paced = await pacedLoop(work.paced, send);
+  trace('hub done');
   return run;
 }
 
-/** CPU time (user + system) of a process, µs, from /proc (Linux); NaN elsewhere. */
-function processCpuUs(pid: number): number {
+/** CPU time used during a run, µs per party (Linux /proc; NaN elsewhere), and how busy the whole machine was. */
+interface CpuUse {
+  /** The hub process (with PGlite inside it on that engine). */
+  hub: number;
+  /** The PostgreSQL server: postmaster and backends. */
+  server: number;
+  /** This process: the HTTP clients, or the bare loop's driver (and PGlite on that engine). */
+  self: number;
+  /** e.g. "96 % of 2 cores", all processes counted. */
+  busy: string;
+}
+
+/** Starts measuring; the returned function stops and tells. */
+function cpuMeter(hubPid: number | undefined, postmasterPid: number | undefined): () => CpuUse {
+  const hub0 = hubPid ? treeCpuUs(hubPid, false) : Number.NaN;
+  const server0 = postmasterPid ? treeCpuUs(postmasterPid, true) : Number.NaN;
+  const self0 = process.cpuUsage();
+  const machine0 = machineCpu();
+  return () => {
+    const self = process.cpuUsage(self0);
+    return {
+      hub: hubPid ? treeCpuUs(hubPid, false) - hub0 : Number.NaN,
+      server: postmasterPid ? treeCpuUs(postmasterPid, true) - server0 : Number.NaN,
+      self: self.user + self.system,
+      busy: machineBusy(machine0, machineCpu()),
+    };
+  };
+}
+
+/** /proc/<pid>/stat from the state field on (index 1 ppid, 11 utime, 12 stime, 13 cutime, 14 cstime), or undefined. */
+function statFields(pid: number): number[] | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(') ') + 2).split(' ').map(Number);
   } catch {
-    return Number.NaN;
+    return undefined;
+  }
+}
+
+const TICK_US = 10_000; // USER_HZ = 100
+
+/** CPU time of a process, µs; with `children`, also that of its children, running or exited (PostgreSQL's backends). */
+function treeCpuUs(pid: number, children: boolean): number {
+  const own = statFields(pid);
+  if (!own) return Number.NaN;
+  let ticks = own[11]! + own[12]!;
+  if (children) {
+    ticks += own[13]! + own[14]!;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const f = statFields(Number(entry));
+      if (f && f[1] === pid) ticks += f[11]! + f[12]!;
+    }
+  }
+  return ticks * TICK_US;
+}
+
+/** The postmaster of a server we are superuser on: its pid, from postmaster.pid in its data directory. */
+async function postmasterPid(url: string): Promise<number | undefined> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ setting: string }>(`select setting from pg_settings where name = 'data_directory'`);
+    return Number(readFileSync(join(rows[0]!.setting, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await c.end();
   }
 }
 

@@ -5,7 +5,7 @@ import { parseRulePack } from '../../shared/rules/parse';
 import { HurenDb } from '../../shared/storage/db';
 import type { HubEventEntry } from '../../shared/hub/ingest';
 import { SiteAdapterList } from '../settings/site-adapter-schema';
-import { readFleetState, writeFleetState, type FleetPack, type FleetRefusal, type FleetState } from '../settings/fleet-state';
+import { FLEET_SYNC, readFleetState, writeFleetState, type FleetPack, type FleetRefusal, type FleetState } from '../settings/fleet-state';
 import { loadSettings, type Settings } from '../settings/settings';
 import { fromExtensionPage, messageType, type MessageHandler } from './senders';
 import { kickOutbox } from './sync-messages';
@@ -14,8 +14,6 @@ import { kickOutbox } from './sync-messages';
 export const FLEET_ALARM = 'huren-fleet';
 const PERIOD_MINUTES = 2;
 const TIMEOUT_MS = 15_000;
-/** Options page → background: check the hub now; reply FleetState | null. */
-export const FLEET_SYNC = 'huren/fleet/sync' as const;
 
 type Fetch = typeof fetch;
 

@@ -3,11 +3,26 @@ import { parseAdaptersText } from '../settings/site-adapter-schema';
 import { readSettings, saveSettings, SettingsError, type PackSource, type SettingsInput, type SettingsKey, type SettingsReport } from '../settings/settings';
 import { AdaptersField } from './AdaptersField';
 import { HostsSection } from './HostsSection';
+import { HubStatus } from './HubStatus';
+import { browser } from 'wxt/browser';
+import { FLEET_SYNC } from '../settings/fleet-state';
 import { PacksField } from './PacksField';
 import { strings } from './strings';
 import './options.css';
 
-type TextKey = 'fhirBaseUrl' | 'token' | 'feedbackEndpoint' | 'identifierSystem' | 'lookbackDays' | 'receivingInstitution' | 'physician' | 'department' | 'locale';
+type TextKey =
+  | 'fhirBaseUrl'
+  | 'token'
+  | 'feedbackEndpoint'
+  | 'identifierSystem'
+  | 'lookbackDays'
+  | 'receivingInstitution'
+  | 'physician'
+  | 'department'
+  | 'locale'
+  | 'hubUrl'
+  | 'hubToken'
+  | 'hubSigningKeys';
 
 interface Form {
   text: Record<TextKey, string>;
@@ -28,6 +43,9 @@ function formFrom(report: SettingsReport): Form {
       physician: s.physician ?? '',
       department: s.department ?? '',
       locale: s.locale,
+      hubUrl: s.hubUrl ?? '',
+      hubToken: s.hubToken ?? '',
+      hubSigningKeys: (s.hubSigningKeys ?? []).join('\n'),
     },
     packs: s.activePacks,
     adapters: s.adapters.length > 0 ? JSON.stringify(s.adapters, null, 2) : '[]',
@@ -55,6 +73,7 @@ export function OptionsApp() {
 
   const t = strings(form.text.locale);
   const managed = (key: SettingsKey) => report.managedKeys.includes(key);
+  const fromHub = (key: SettingsKey) => report.fleetKeys.includes(key);
   const setText = (key: TextKey, value: string) => setForm({ ...form, text: { ...form.text, [key]: value } });
 
   const field = (key: TextKey, type: string, extra: { required?: boolean; min?: number; max?: number; autoComplete?: string } = {}): ReactNode => (
@@ -62,8 +81,9 @@ export function OptionsApp() {
       <label htmlFor={key}>
         {t[key]}
         {managed(key) && <span className="managed">{t.managed}</span>}
+        {fromHub(key) && <span className="managed">{t.fromHub}</span>}
       </label>
-      <input id={key} name={key} type={type} value={form.text[key]} disabled={managed(key)} onChange={(e) => setText(key, e.target.value)} {...extra} />
+      <input id={key} name={key} type={type} value={form.text[key]} disabled={managed(key) || fromHub(key)} onChange={(e) => setText(key, e.target.value)} {...extra} />
     </div>
   );
 
@@ -84,10 +104,16 @@ export function OptionsApp() {
       locale: form.text.locale as 'zh-CN' | 'en',
       activePacks: form.packs,
       adapters: adapters.adapters,
+      hubUrl: optional(form.text.hubUrl),
+      hubToken: optional(form.text.hubToken),
+      hubSigningKeys: form.text.hubSigningKeys.split(/\s+/).filter(Boolean).length > 0 ? form.text.hubSigningKeys.split(/\s+/).filter(Boolean) : undefined,
     };
-    for (const key of report.managedKeys) delete values[key];
+    // What policy or the hub sets is not saved over (the local value would stay hidden anyway).
+    for (const key of [...report.managedKeys, ...report.fleetKeys]) delete values[key];
     try {
       await saveSettings(values);
+      // A new hub address, token or key: fetch the hospital's configuration now, not at the next alarm.
+      void browser.runtime.sendMessage({ type: FLEET_SYNC }).catch(() => undefined);
       setStatus({ ok: true });
       reload();
     } catch (err) {
@@ -120,6 +146,28 @@ export function OptionsApp() {
           {field('identifierSystem', 'text')}
           {field('lookbackDays', 'number', { min: 1, max: 3650 })}
         </section>
+        <section aria-labelledby="hub-h">
+          <h2 id="hub-h">{t.hub}</h2>
+          <p className="help">{t.hubHelp}</p>
+          {field('hubUrl', 'url')}
+          {field('hubToken', 'password', { autoComplete: 'off' })}
+          <div>
+            <label htmlFor="hubSigningKeys">
+              {t.hubSigningKeys}
+              {managed('hubSigningKeys') && <span className="managed">{t.managed}</span>}
+            </label>
+            <textarea
+              id="hubSigningKeys"
+              name="hubSigningKeys"
+              rows={2}
+              spellCheck={false}
+              value={form.text.hubSigningKeys}
+              disabled={managed('hubSigningKeys')}
+              onChange={(e) => setText('hubSigningKeys', e.target.value)}
+            />
+          </div>
+          <HubStatus t={t} hubUrl={report.settings.hubUrl} keysPinned={(report.settings.hubSigningKeys ?? []).length > 0} />
+        </section>
         <section aria-labelledby="institution-h">
           <h2 id="institution-h">{t.institution}</h2>
           {field('receivingInstitution', 'text', { required: true })}
@@ -130,15 +178,17 @@ export function OptionsApp() {
           <h2 id="packs-h">
             {t.packs}
             {managed('activePacks') && <span className="managed">{t.managed}</span>}
+            {fromHub('activePacks') && <span className="managed">{t.fromHub}</span>}
           </h2>
-          <PacksField packs={form.packs} onChange={(packs) => setForm({ ...form, packs })} disabled={managed('activePacks')} t={t} />
+          <PacksField packs={form.packs} onChange={(packs) => setForm({ ...form, packs })} disabled={managed('activePacks') || fromHub('activePacks')} t={t} />
         </section>
         <section aria-labelledby="adapters-h">
           <h2 id="adapters-h">
             {t.adapters}
             {managed('adapters') && <span className="managed">{t.managed}</span>}
+            {fromHub('adapters') && <span className="managed">{t.fromHub}</span>}
           </h2>
-          <AdaptersField text={form.adapters} onChange={(adapters) => setForm({ ...form, adapters })} disabled={managed('adapters')} t={t} />
+          <AdaptersField text={form.adapters} onChange={(adapters) => setForm({ ...form, adapters })} disabled={managed('adapters') || fromHub('adapters')} t={t} />
         </section>
         <section aria-labelledby="locale-h">
           <h2 id="locale-h">

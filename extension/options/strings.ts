@@ -56,6 +56,20 @@ const zh = {
   saved: '已保存',
   notSaved: '未保存，请修改以下内容：',
   storedProblems: '已存储的设置中有无效内容，已忽略（保存后替换）：',
+  fromHub: '由医院中心配置',
+  hub: '医院中心',
+  hubHelp: '医院中心接收本机的互认决定与使用记录，并统一下发规则包、站点适配器和设置（须经签名校验）。',
+  hubUrl: '医院中心地址',
+  hubToken: '接入令牌（hrt_…）',
+  hubSigningKeys: '配置签名公钥（每行一个，base64）',
+  hubSyncNow: '立即同步',
+  hubNever: '尚未同步',
+  hubVersion: '配置版本',
+  hubHospital: '医院',
+  hubLastCheck: '上次检查',
+  hubLastOk: '上次成功',
+  hubRefusals: '已拒绝的配置（继续使用上次通过校验的版本）',
+  hubNoKeys: '未配置签名公钥：医院中心下发的任何配置都不会被使用。',
 };
 
 export type StringKey = keyof typeof zh;
@@ -117,6 +131,20 @@ const en: Record<StringKey, string> = {
   saved: 'Saved',
   notSaved: 'Not saved; please fix:',
   storedProblems: 'Stored settings had invalid values, ignored (replaced when you save):',
+  fromHub: 'Set by the hub',
+  hub: 'Hospital hub',
+  hubHelp: 'The hub receives this browser’s decisions and usage events, and configures rule packs, site adapters and settings for the whole hospital (signature checked).',
+  hubUrl: 'Hub address',
+  hubToken: 'Ingest token (hrt_…)',
+  hubSigningKeys: 'Configuration signing keys (one per line, base64)',
+  hubSyncNow: 'Sync now',
+  hubNever: 'Not synced yet',
+  hubVersion: 'Configuration version',
+  hubHospital: 'Hospital',
+  hubLastCheck: 'Last check',
+  hubLastOk: 'Last success',
+  hubRefusals: 'Refused (the last verified version stays in use)',
+  hubNoKeys: 'No signing key pinned: nothing the hub sends will be used.',
 };
 
 export type Strings = Record<StringKey, string>;

@@ -9,6 +9,8 @@ import { FleetSettings } from '../../shared/fleet/config';
  * and local values (settings.ts) and by the options page.
  */
 export const FLEET_STORAGE_KEY = 'fleet';
+/** Extension page → background: check the hub now (reply: the new FleetState, or null without a hub). */
+export const FLEET_SYNC = 'huren/fleet/sync' as const;
 
 export const FleetRefusal = z.object({
   /** The pack id, or 'fleet-config' / 'adapters' for the configuration's other parts. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import type { IssuedToken, TokenPrincipal } from '../hub/auth/tokens.ts';
 import { openDatabase, type Database } from '../hub/db/database.ts';
 import { migrate } from '../hub/db/migrate.ts';
 import { checkDecision, type DecisionRow } from '../hub/ingest/feedback.ts';
-import { startLocalPostgres, type LocalPostgres } from '../hub/ops/local-postgres.ts';
+import { startLocalPostgres } from '../hub/ops/local-postgres.ts';
 import { keysFrom } from '../hub/security/keys.ts';
 import { CDS_SERVICE } from '../hub/server.ts';
 import { adminSocketPath, pgliteDir } from '../hub/start.ts';
@@ -29,8 +29,8 @@ const WARMUP_BATCHES_PER_CLIENT = 1;
 /**
  * Then a paced run: each client posts one batch every PACED_PERIOD_MS (phases spread), so the
  * hub gets 25 requests/s = 1,250 decisions/s, well under what it can take: the latency of a
- * request that does not queue behind 49 others. (Under the saturating run above, latency is
- * set by Little's law: 50 requests in flight × 50 decisions ÷ throughput.)
+ * request that does not queue behind 49 others. (In the saturating run, latency is set by
+ * Little's law: 50 requests in flight × 50 decisions ÷ throughput.)
  */
 const PACED_BATCHES_PER_CLIENT = 2;
 const PACED_PERIOD_MS = 2_000;
@@ -39,8 +39,6 @@ const HUB_POOL_SIZE = 10;
 /** Resends of a refused or failed request before giving up on it (an outbox would go on). */
 const RESENDS = 5;
 
-const T0 = performance.now();
-const trace = (what: string) => console.error(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${what}`);
 const ROOT = resolve(import.meta.dirname, '..');
 const HOSPITAL = 'bench-rmyy';
 const ORG = {
@@ -58,7 +56,7 @@ const ORG = {
 interface Batch {
   /** The request body, serialized before the clock starts. */
   body: string;
-  /** The same entries as the hub would store them, as parameters of a multi-row INSERT. */
+  /** The same entries as the hub stores them, as parameters of the bare loop's multi-row INSERT. */
   params: unknown[];
 }
 
@@ -68,23 +66,6 @@ interface Workload {
   paced: Batch[];
 }
 
-/**
- * What to undo if the bench is interrupted (Ctrl-C, SIGTERM) mid-section: the hub child, the
- * PostgreSQL server (pg_ctl starts it detached, so it would outlive us) and the temp folders.
- * The normal and failing paths clean up in their own `finally`.
- */
-const onInterrupt = new Set<() => unknown>();
-function interrupted(signal: NodeJS.Signals): void {
-  for (const undo of [...onInterrupt].reverse()) {
-    try {
-      void undo();
-    } catch {
-      // keep undoing the rest
-    }
-  }
-  process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-
 const decisionsIn = (w: Workload) => (w.warmup.length + w.measured.length + w.paced.length) * BATCH;
 
 /**
@@ -92,23 +73,113 @@ const decisionsIn = (w: Workload) => (w.warmup.length + w.measured.length + w.pa
  * decisions (CDS Hooks feedback) over HTTP with keep-alive to a hub running as its own process
  * (`hub/main.ts serve`), on PostgreSQL (a throwaway local server) and on PGlite (a fresh data
  * folder). Beside each, in the same run and on the same engine, a bare loop inserting the same
- * rows (same columns as the hub writes) into a fresh database of the same schema with one plain
- * multi-row `INSERT … ON CONFLICT (uuid) DO NOTHING` per batch, from 50 clients as well: through
- * a pool of the hub's size on PostgreSQL, queued on its one connection on PGlite.
- * Reported: decisions/s and the ratio hub time ÷ bare time; p50/p95 of one request (client side)
- * under that saturating load and under a paced load, each beside the bare INSERT's; the rows
- * counted in the database after the run (exactly once); bytes stored per million decisions
- * (pg_total_relation_size: table, indexes, TOAST). The hub process's CPU time per decision and
- * how busy the whole machine was are printed too: on a shared machine, wall time is also other
- * processes' turns. The load generator runs on the same 2 cores as the hub and the database.
+ * rows (the columns the hub writes, made by the hub's own check) into a fresh database of the
+ * same schema with one plain multi-row `INSERT … ON CONFLICT (uuid) DO NOTHING` per batch, from
+ * 50 clients as well: through a pool of the hub's size on PostgreSQL, queued on its one
+ * connection on PGlite.
+ *
+ * Reported: decisions/s and the ratio bare ÷ hub; p50/p95 of one request (client side) under
+ * that saturating load and under a paced one, each beside the bare INSERT's; the rows counted in
+ * the database afterwards (exactly once); bytes stored per million decisions
+ * (pg_total_relation_size: table, indexes, TOAST). CPU time per decision of each process and how
+ * busy the machine was are printed too: the load generator shares the 2 cores with the hub and
+ * the database, and on a shared machine wall time is also other processes' turns.
  * Goal to report against: hub within 2× of the bare loop, ≥ 5,000 decisions/s on PostgreSQL,
  * p95 ≤ 50 ms at 50 clients on a 2-core machine.
  */
 export async function benchHub(): Promise<void> {
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const cleanup = new Cleanup();
+  try {
+    // Both engines' servers and hubs boot (initdb, PGlite's in WebAssembly) while this process makes the data.
+    const server = await startLocalPostgres();
+    cleanup.add(() => server.stop());
+    const hubUrl = await createDatabase(server.url, 'bench_hub');
+    const bareUrl = await createDatabase(server.url, 'bench_bare');
+    const postmaster = await postmasterPid(server.url);
+    const pgDir = tempDir(cleanup, 'huren-bench-hub-');
+    const pgChild = startHubChild(pgDir, { HUB_DATABASE_URL: hubUrl });
+    cleanup.add(() => pgChild.stop());
+    const liteDir = tempDir(cleanup, 'huren-bench-hub-');
+    const liteChild = startHubChild(liteDir, {});
+    cleanup.add(() => liteChild.stop());
+    const liteBare = closeOnce(await openDatabase({ dataDir: tempDir(cleanup, 'huren-bench-bare-') }));
+    cleanup.add(() => liteBare.close());
+    const data = makeData();
+
+    await report(
+      'postgres',
+      await runEngine(data, {
+        engine: 'postgres',
+        label: `postgres ${server.version.split(' ')[0]}`,
+        bare: await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE }),
+        child: pgChild,
+        dataDir: pgDir,
+        postmaster,
+        stored: async () => {
+          const c = new pg.Client({ connectionString: hubUrl });
+          await c.connect();
+          try {
+            return (await c.query<Stored>(STORED_SQL)).rows[0]!;
+          } finally {
+            await c.end();
+          }
+        },
+      }),
+      data,
+    );
+    await server.stop();
+
+    const version = (await liteBare.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+    await report(
+      'pglite',
+      await runEngine(data, {
+        engine: 'pglite',
+        label: `pglite, PostgreSQL ${version.split(' ')[0]}`,
+        bare: liteBare,
+        child: liteChild,
+        dataDir: liteDir,
+        // The folder is free once the hub has exited: open it to measure what it stored.
+        stored: async () => {
+          const db = await openDatabase({ dataDir: pgliteDir(liteDir) });
+          try {
+            return (await db.query<Stored>(STORED_SQL)).rows[0]!;
+          } finally {
+            await db.close();
+          }
+        },
+      }),
+      data,
+    );
+  } finally {
+    await cleanup.run();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+}
+
+interface BenchData {
+  warmup: Batch[];
+  paced: Batch[];
+  all: Batch[];
+  /** Request body bytes per decision. */
+  bodyBytes: number;
+}
+
+const workFor = (data: BenchData, engine: keyof typeof BATCHES_PER_CLIENT): Workload => ({
+  warmup: data.warmup,
+  measured: data.all.slice(0, CLIENTS * BATCHES_PER_CLIENT[engine]),
+  paced: data.paced,
+});
+
+/**
+ * Valid, distinct decisions in batches, each with its rows as the hub's check makes them
+ * (pseudonym, sealed identifier, entry without the patient) for a hospital-wide token.
+ */
+function makeData(): BenchData {
   const keys = keysFrom(randomBytes(32), generateKeyPairSync('ed25519').privateKey);
   const toRow = checkDecision(keys, () => new Date());
-  // The bare loop's rows: what the hub's check makes of the same entries (pseudonym, sealed
-  // identifier, entry without the patient), for a hospital-wide token.
   const principal: TokenPrincipal = { tokenId: 'bench-bare', hospitalId: HOSPITAL, scope: 'hospital', campusId: null, department: null, label: 'bench' };
   const random = mulberry32(20261130);
   const makeBatches = (count: number): Batch[] =>
@@ -121,93 +192,140 @@ export async function benchHub(): Promise<void> {
       });
       return { body: JSON.stringify({ feedback: decisions }), params: rows.flatMap(rowParams) };
     });
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    await runEngines(makeBatches);
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
-}
-
-async function runEngines(makeBatches: (count: number) => Batch[]): Promise<void> {
-  trace('gen start');
   const warmup = makeBatches(CLIENTS * WARMUP_BATCHES_PER_CLIENT);
   const paced = makeBatches(CLIENTS * PACED_BATCHES_PER_CLIENT);
   const all = makeBatches(CLIENTS * Math.max(BATCHES_PER_CLIENT.postgres, BATCHES_PER_CLIENT.pglite));
   const bodyBytes = all.reduce((n, b) => n + Buffer.byteLength(b.body), 0) / (all.length * BATCH);
-
-  trace('gen done');
-  for (const engine of ['postgres', 'pglite'] as const) {
-    const work: Workload = { warmup, measured: all.slice(0, CLIENTS * BATCHES_PER_CLIENT[engine]), paced };
-    const r = engine === 'postgres' ? await onPostgres(work) : await onPglite(work);
-    const expected = decisionsIn(work);
-    const measured = work.measured.length * BATCH;
-    const hubRate = measured / (r.hub.load.ms / 1000);
-    const bareRate = measured / (r.bare.load.ms / 1000);
-    const once = r.rows === expected && r.hub.stored === expected && r.hub.failed === 0;
-    const lat = (t: Timed) => `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`;
-    console.log(
-      `hub (${r.label}): ${fmt(measured)} decisions from ${CLIENTS} clients × batches of ${BATCH}: ${fmt(hubRate)} decisions/s ` +
-        `(bare INSERT … ON CONFLICT loop ${fmt(bareRate)}/s, ratio ${(bareRate / hubRate).toFixed(2)}×); ` +
-        `${lat(r.hub.load)} per request (bare INSERT ${lat(r.bare.load)}); ` +
-        `${once ? 'stored exactly once' : 'NOT STORED EXACTLY ONCE'}: ${fmt(r.rows)} rows for ${fmt(expected)} sent; ` +
-        `${fmt(r.size.total / r.rows)} MB per million decisions`,
-    );
-    const pacedRate = (CLIENTS * BATCH * 1000) / PACED_PERIOD_MS;
-    const us = (n: number) => `${fmt(n / measured)} µs`;
-    const cpu =
-      engine === 'postgres'
-        ? `hub process ${us(r.hub.cpu.hub)} + PostgreSQL ${us(r.hub.cpu.server)} + load generator ${us(r.hub.cpu.self)} ` +
-          `(bare loop: PostgreSQL ${us(r.bare.cpu.server)} + its client ${us(r.bare.cpu.self)})`
-        : `hub process with PGlite ${us(r.hub.cpu.hub)} + load generator ${us(r.hub.cpu.self)} (bare loop: its process with PGlite ${us(r.bare.cpu.self)})`;
-    console.log(
-      `hub (${r.label}):   paced at ${fmt(pacedRate)} decisions/s (${CLIENTS} clients, one batch each every ${PACED_PERIOD_MS / 1000} s): ` +
-        `${lat(r.hub.paced)}, max ${r.hub.paced.max.toFixed(1)} ms per request (bare INSERT ${lat(r.bare.paced)}); ` +
-        `CPU per decision under load: ${cpu}, machine ${r.hub.cpu.busy} busy (hub run, all processes); ` +
-        `sent besides: ${fmt(work.warmup.length * BATCH)} untimed warm-up, ${fmt(work.paced.length * BATCH)} paced; ` +
-        `answers ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected; ` +
-        `stored bytes per decision: table ${fmt(r.size.table / r.rows)} + TOAST ${fmt(r.size.toast / r.rows)} + indexes ${fmt(r.size.indexes / r.rows)} (request body ${fmt(bodyBytes)})`,
-    );
-    const trouble = [
-      r.hub.statuses.size ? `non-2xx answers ${[...r.hub.statuses].map(([s, n]) => `${s}×${n}`).join(', ')} (first: ${r.hub.firstError})` : '',
-      r.hub.networkErrors ? `${r.hub.networkErrors} network errors (first: ${r.hub.firstError})` : '',
-      r.hub.rejected ? `entries rejected (first answer: ${r.hub.firstError})` : '',
-      r.hub.failed ? `${r.hub.failed} batches given up after ${RESENDS} resends` : '',
-      r.logs.length ? `${r.logs.length} hub log lines at warn or above (first: ${r.logs[0]!.slice(0, 300)})` : '',
-    ].filter(Boolean);
-    if (trouble.length) console.log(`hub (${r.label}): PROBLEMS: ${trouble.join('; ')}`);
-  }
+  return { warmup, paced, all, bodyBytes };
 }
 
-interface Sizes {
+interface Stored {
+  n: number;
   total: number;
   table: number;
-  toast: number;
   indexes: number;
+}
+
+const STORED_SQL = `select count(*)::int as n,
+  pg_total_relation_size('decision')::float8 as total,
+  pg_relation_size('decision')::float8 as table,
+  pg_indexes_size('decision')::float8 as indexes
+  from decision`;
+
+interface EngineSetup {
+  engine: keyof typeof BATCHES_PER_CLIENT;
+  label: string;
+  /** A fresh database for the bare loop (migrated here); closed after it. */
+  bare: Database;
+  /** The hub, started (or starting) on its own fresh database. */
+  child: HubChild;
+  dataDir: string;
+  /** The PostgreSQL server's postmaster, to count its CPU time. */
+  postmaster?: number;
+  /** Rows and sizes of the hub's decision table, read after the hub stopped. */
+  stored(): Promise<Stored>;
 }
 
 interface EngineResult {
   label: string;
   hub: HubRun;
   bare: { load: Timed; paced: Timed; cpu: CpuUse };
-  rows: number;
-  size: Sizes;
+  stored: Stored;
+  /** The hub's own count (admin socket `stats`) while it ran. */
+  counted: number;
   logs: string[];
 }
 
-const SIZES_SQL = `select count(*)::int as n,
-  pg_total_relation_size('decision')::float8 as total,
-  pg_relation_size('decision')::float8 as table,
-  pg_indexes_size('decision')::float8 as indexes
-  from decision`;
-
-function sizesOf(row: { total: number; table: number; indexes: number }): Sizes {
-  return { total: row.total, table: row.table, indexes: row.indexes, toast: row.total - row.table - row.indexes };
+async function runEngine(data: BenchData, setup: EngineSetup): Promise<EngineResult> {
+  const work = workFor(data, setup.engine);
+  let bare: EngineResult['bare'];
+  try {
+    bare = await runBare(setup.bare, work, setup.postmaster);
+  } finally {
+    await setup.bare.close();
+  }
+  await setup.child.ready;
+  const socket = adminSocketPath(setup.dataDir);
+  await callAdminSocket(socket, 'org.import', { org: ORG, actor: 'bench' });
+  const issued = (await callAdminSocket(socket, 'token.issue', { hospitalId: HOSPITAL, scope: 'hospital', label: 'bench', actor: 'bench' })) as IssuedToken;
+  const hub = await postAll(setup.child, issued.token, work, setup.postmaster);
+  const stats = (await callAdminSocket(socket, 'stats', {})) as { hospital_id: string; decisions: number }[];
+  const counted = stats.find((s) => s.hospital_id === HOSPITAL)?.decisions ?? 0;
+  await setup.child.stop();
+  return { label: setup.label, hub, bare, stored: await setup.stored(), counted, logs: setup.child.logs };
 }
 
-/** Undo actions, run newest first by `run()`, or by `interrupted` when the bench is stopped before. */
+async function report(engine: keyof typeof BATCHES_PER_CLIENT, r: EngineResult, data: BenchData): Promise<void> {
+  const work = workFor(data, engine);
+  const sent = decisionsIn(work);
+  const measured = work.measured.length * BATCH;
+  const hubRate = measured / (r.hub.load.ms / 1000);
+  const bareRate = measured / (r.bare.load.ms / 1000);
+  const rows = r.stored.n;
+  const once = rows === sent && r.counted === rows && r.hub.stored === sent && r.hub.failed === 0;
+  const lat = (t: Timed) => `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`;
+  console.log(
+    `hub (${r.label}): ${fmt(measured)} decisions from ${CLIENTS} clients × batches of ${BATCH}: ${fmt(hubRate)} decisions/s ` +
+      `(bare INSERT … ON CONFLICT loop ${fmt(bareRate)}/s, ratio ${(bareRate / hubRate).toFixed(2)}×); ` +
+      `${lat(r.hub.load)} per request (bare INSERT ${lat(r.bare.load)}); ` +
+      `${once ? 'stored exactly once' : 'NOT STORED EXACTLY ONCE'}: ${fmt(rows)} rows for ${fmt(sent)} sent; ` +
+      `${fmt(r.stored.total / rows)} MB per million decisions`,
+  );
+  const us = (n: number) => `${fmt(n / measured)} µs`;
+  const cpu =
+    engine === 'postgres'
+      ? `hub process ${us(r.hub.cpu.hub)} + PostgreSQL ${us(r.hub.cpu.server)} + load generator ${us(r.hub.cpu.self)} ` +
+        `(bare loop: PostgreSQL ${us(r.bare.cpu.server)} + its client ${us(r.bare.cpu.self)})`
+      : `hub process with PGlite ${us(r.hub.cpu.hub)} + load generator ${us(r.hub.cpu.self)} (bare loop: its process with PGlite ${us(r.bare.cpu.self)})`;
+  const toast = r.stored.total - r.stored.table - r.stored.indexes;
+  console.log(
+    `hub (${r.label}):   paced at ${fmt((CLIENTS * BATCH * 1000) / PACED_PERIOD_MS)} decisions/s (${CLIENTS} clients, one batch each every ${PACED_PERIOD_MS / 1000} s): ` +
+      `${lat(r.hub.paced)}, max ${r.hub.paced.max.toFixed(1)} ms per request (bare INSERT ${lat(r.bare.paced)}); ` +
+      `CPU per decision under load: ${cpu}, machine ${r.hub.cpu.busy} busy (hub run, all processes); ` +
+      `sent besides the measured: ${fmt(work.warmup.length * BATCH)} untimed warm-up, ${fmt(work.paced.length * BATCH)} paced; ` +
+      `answers ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected; hub stats ${fmt(r.counted)}; ` +
+      `stored bytes per decision: table ${fmt(r.stored.table / rows)} + TOAST ${fmt(toast / rows)} + indexes ${fmt(r.stored.indexes / rows)} (request body ${fmt(data.bodyBytes)})`,
+  );
+  const trouble = [
+    r.hub.statuses.size ? `non-2xx answers ${[...r.hub.statuses].map(([s, n]) => `${s}×${n}`).join(', ')} (first: ${r.hub.firstError})` : '',
+    r.hub.networkErrors ? `${r.hub.networkErrors} network errors (first: ${r.hub.firstError})` : '',
+    r.hub.rejected ? `entries rejected (first answer: ${r.hub.firstError})` : '',
+    r.hub.failed ? `${r.hub.failed} batches given up after ${RESENDS} resends` : '',
+    r.logs.length ? `${r.logs.length} hub log lines at warn or above (first: ${r.logs[0]!.slice(0, 300)})` : '',
+  ].filter(Boolean);
+  if (trouble.length) console.log(`hub (${r.label}): PROBLEMS: ${trouble.join('; ')}`);
+}
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(`create database ${name}`);
+  } finally {
+    await c.end();
+  }
+  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
+}
+
+// ---- cleanup -------------------------------------------------------------------------------
+
+/**
+ * What to undo if the bench is interrupted (Ctrl-C, SIGTERM) mid-section: the hub children, the
+ * PostgreSQL server (pg_ctl starts it detached, so it would outlive us) and the temp folders.
+ */
+const onInterrupt = new Set<() => unknown>();
+function interrupted(signal: NodeJS.Signals): void {
+  for (const undo of [...onInterrupt].reverse()) {
+    try {
+      void Promise.resolve(undo()).catch(() => undefined);
+    } catch {
+      // keep undoing the rest
+    }
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Undo actions, run newest first by `run()` (on success and failure), or by `interrupted` before. */
 class Cleanup {
   private readonly undos: (() => unknown)[] = [];
   add(undo: () => unknown): void {
@@ -226,93 +344,16 @@ class Cleanup {
   }
 }
 
+/** The database, closed at most once (by the run or by the cleanup). */
+function closeOnce(db: Database): Database {
+  let closing: Promise<void> | undefined;
+  return { ...db, close: () => (closing ??= db.close()) };
+}
+
 function tempDir(cleanup: Cleanup, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function onPostgres(work: Workload): Promise<EngineResult> {
-  const cleanup = new Cleanup();
-  try {
-    const server: LocalPostgres = await startLocalPostgres();
-    cleanup.add(() => server.stop());
-    const dataDir = tempDir(cleanup, 'huren-bench-hub-');
-    const hubUrl = await createDatabase(server.url, 'bench_hub');
-    const bareUrl = await createDatabase(server.url, 'bench_bare');
-    const postmaster = await postmasterPid(server.url);
-
-    const bare = await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE });
-    let bareRun: EngineResult['bare'];
-    try {
-      bareRun = await runBare(bare, work, postmaster);
-    } finally {
-      await bare.close();
-    }
-
-    const child = await startHubChild(dataDir, { HUB_DATABASE_URL: hubUrl });
-    cleanup.add(() => child.stop());
-    const hub = await postAll(child, await issueToken(dataDir), work, postmaster);
-    await child.stop();
-
-    const c = new pg.Client({ connectionString: hubUrl });
-    await c.connect();
-    try {
-      const { rows } = await c.query<{ n: number; total: number; table: number; indexes: number }>(SIZES_SQL);
-      return { label: `postgres ${server.version.split(' ')[0]}`, hub, bare: bareRun, rows: rows[0]!.n, size: sizesOf(rows[0]!), logs: child.logs };
-    } finally {
-      await c.end();
-    }
-  } finally {
-    await cleanup.run();
-  }
-}
-
-async function onPglite(work: Workload): Promise<EngineResult> {
-  const cleanup = new Cleanup();
-  try {
-    const dataDir = tempDir(cleanup, 'huren-bench-hub-');
-    const bareDir = tempDir(cleanup, 'huren-bench-bare-');
-    const bare = await openDatabase({ dataDir: bareDir });
-    let bareRun: EngineResult['bare'];
-    let version: string;
-    try {
-      version = (await bare.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
-      bareRun = await runBare(bare, work);
-    } finally {
-      await bare.close();
-    }
-
-    const child = await startHubChild(dataDir, {});
-    cleanup.add(() => child.stop());
-    const hub = await postAll(child, await issueToken(dataDir), work);
-    const stats = (await callAdminSocket(adminSocketPath(dataDir), 'stats', {})) as { hospital_id: string; decisions: number }[];
-    const counted = stats.find((s) => s.hospital_id === HOSPITAL)?.decisions ?? 0;
-    await child.stop();
-
-    // The folder is free once the hub has exited: open it to measure what it stored.
-    const db = await openDatabase({ dataDir: pgliteDir(dataDir) });
-    try {
-      const { rows } = await db.query<{ n: number; total: number; table: number; indexes: number }>(SIZES_SQL);
-      if (rows[0]!.n !== counted) throw new Error(`hub stats said ${counted} decisions, the database has ${rows[0]!.n}`);
-      return { label: `pglite, PostgreSQL ${version.split(' ')[0]}`, hub, bare: bareRun, rows: counted, size: sizesOf(rows[0]!), logs: child.logs };
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await cleanup.run();
-  }
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    await c.query(`create database ${name}`);
-  } finally {
-    await c.end();
-  }
-  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
 }
 
 // ---- the bare loop -------------------------------------------------------------------------
@@ -332,22 +373,19 @@ const BARE_SQL = `insert into decision (${COLUMNS.join(', ')}) values ${Array.fr
   (_, i) => `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`,
 ).join(', ')} on conflict (uuid) do nothing`;
 
-/** The same rows, straight into a fresh migrated database: warm-up, the saturating run, the paced run. */
+/** The same rows straight into a fresh migrated database: warm-up, the saturating run, the paced run. */
 async function runBare(db: Database, work: Workload, postmaster?: number): Promise<EngineResult['bare']> {
   await migrate(db);
   await importOrg(db, ORG, 'bench');
   const insert = async (batch: Batch) => void (await db.query(BARE_SQL, batch.params));
-  trace('bare start');
   await closedLoop(work.warmup, insert);
-  const cpu = cpuMeter(undefined, postmaster);
+  const meter = cpuMeter(undefined, postmaster);
   const load = await closedLoop(work.measured, insert);
-  const used = cpu();
-  trace('bare paced');
+  const cpu = meter();
   const paced = await pacedLoop(work.paced, insert);
-  trace('bare done');
   const { rows } = await db.query<{ n: number }>('select count(*)::int as n from decision');
   if (rows[0]!.n !== decisionsIn(work)) throw new Error(`bare loop stored ${rows[0]!.n} rows for ${decisionsIn(work)}`);
-  return { load, paced, cpu: used };
+  return { load, paced, cpu };
 }
 
 // ---- load shapes ---------------------------------------------------------------------------
@@ -360,7 +398,7 @@ interface Timed {
 }
 
 function timed(ms: number, latencies: number[]): Timed {
-  return { ms, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+  return { ms, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : Number.NaN };
 }
 
 /** CLIENTS concurrent loops, each sending its next batch as soon as the last one is answered (client c takes batches c, c + CLIENTS, …). */
@@ -386,8 +424,7 @@ async function pacedLoop(batches: Batch[], send: (b: Batch) => Promise<void>): P
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       for (let i = c, k = 0; i < batches.length; i += CLIENTS, k++) {
-        const due = t0 + ((c + 0.5) / CLIENTS) * PACED_PERIOD_MS + k * PACED_PERIOD_MS;
-        const wait = due - performance.now();
+        const wait = t0 + ((c + 0.5) / CLIENTS + k) * PACED_PERIOD_MS - performance.now();
         if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
         const t = performance.now();
         await send(batches[i]!);
@@ -414,8 +451,9 @@ interface HubRun {
   firstError: string;
 }
 
+/** Warm-up, the saturating run, the paced run: POST {cds service}/feedback with node's fetch (undici, keep-alive). */
 async function postAll(child: HubChild, token: string, work: Workload, postmaster?: number): Promise<HubRun> {
-  const url = `${child.url}${CDS_SERVICE}/feedback`;
+  const url = `${await child.ready}${CDS_SERVICE}/feedback`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const run: HubRun = {
     load: timed(0, []),
@@ -429,7 +467,7 @@ async function postAll(child: HubChild, token: string, work: Workload, postmaste
     failed: 0,
     firstError: '',
   };
-  // One request per batch; a refused or failed one is resent as an outbox would (the latency counts the resends).
+  // One request per batch; a refused or failed one is resent as the outbox would (its latency then counts the resends).
   const send = async (batch: Batch) => {
     for (let attempt = 0; attempt <= RESENDS; attempt++) {
       try {
@@ -453,17 +491,70 @@ async function postAll(child: HubChild, token: string, work: Workload, postmaste
     }
     run.failed++;
   };
-  trace('hub warm');
   await closedLoop(work.warmup, send);
-  trace('hub measured');
-  const cpu = cpuMeter(child.pid, postmaster);
+  const meter = cpuMeter(child.pid, postmaster);
   run.load = await closedLoop(work.measured, send);
-  run.cpu = cpu();
-  trace('hub paced');
+  run.cpu = meter();
   run.paced = await pacedLoop(work.paced, send);
-  trace('hub done');
   return run;
 }
+
+interface HubChild {
+  pid: number;
+  /** The hub's URL once it listens (its --ready-json line); rejects if it exits or takes over 120 s. */
+  ready: Promise<string>;
+  /** pino lines at warn or above, and anything on stderr. */
+  logs: string[];
+  /** SIGTERM, then waits for the graceful exit (SIGKILL after 20 s). */
+  stop(): Promise<void>;
+}
+
+/** `node --import tsx hub/main.ts serve --port 0 --data <dir> --ready-json`, logging at warn. */
+function startHubChild(dataDir: string, env: Record<string, string>): HubChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts', 'serve', '--port', '0', '--data', dataDir, '--ready-json'], {
+    cwd: ROOT,
+    env: { ...process.env, HUB_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  let listening: (url: string) => void;
+  const url = new Promise<string>((ok) => (listening = ok));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      const parsed = JSON.parse(line) as { url?: unknown; engine?: unknown };
+      if (typeof parsed.url === 'string' && parsed.engine) return listening(parsed.url);
+    } catch {
+      // not JSON: keep it
+    }
+    logs.push(line);
+  });
+  createInterface({ input: child.stderr }).on('line', (line) => logs.push(line));
+  let timer: NodeJS.Timeout | undefined;
+  const ready = Promise.race([
+    url,
+    exited.then(() => Promise.reject(new Error(`hub exited (${child.exitCode ?? child.signalCode}) before listening: ${logs.slice(-5).join(' | ')}`))),
+    new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('hub did not listen within 120 s')), 120_000))),
+  ]).finally(() => clearTimeout(timer));
+  ready.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
+  let stopping: Promise<void> | undefined;
+  return {
+    pid: child.pid!,
+    ready,
+    logs,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearTimeout(timer);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(kill);
+      })()),
+  };
+}
+
+// ---- CPU accounting ------------------------------------------------------------------------
 
 /** CPU time used during a run, µs per party (Linux /proc; NaN elsewhere), and how busy the whole machine was. */
 interface CpuUse {
@@ -550,70 +641,6 @@ function machineCpu(): { busy: number; total: number } | undefined {
 function machineBusy(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): string {
   if (!before || !after || after.total === before.total) return 'n/a';
   return `${Math.round((100 * (after.busy - before.busy)) / (after.total - before.total))} % of ${availableParallelism()} cores`;
-}
-
-/** A hospital and a hospital-wide token, through the running hub's admin socket (as `npm run hub -- token issue` does). */
-async function issueToken(dataDir: string): Promise<string> {
-  const socket = adminSocketPath(dataDir);
-  await callAdminSocket(socket, 'org.import', { org: ORG, actor: 'bench' });
-  const issued = (await callAdminSocket(socket, 'token.issue', { hospitalId: HOSPITAL, scope: 'hospital', label: 'bench', actor: 'bench' })) as IssuedToken;
-  return issued.token;
-}
-
-interface HubChild {
-  url: string;
-  pid: number;
-  /** pino lines at warn or above, and anything on stderr. */
-  logs: string[];
-  /** SIGTERM, then waits for the graceful exit (SIGKILL after 20 s). */
-  stop(): Promise<void>;
-}
-
-async function startHubChild(dataDir: string, env: Record<string, string>): Promise<HubChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts', 'serve', '--port', '0', '--data', dataDir, '--ready-json'], {
-    cwd: ROOT,
-    env: { ...process.env, HUB_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  let ready: (url: string) => void;
-  const url = new Promise<string>((ok) => (ready = ok));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      const parsed = JSON.parse(line) as { url?: unknown; engine?: unknown };
-      if (typeof parsed.url === 'string' && parsed.engine) return ready(parsed.url);
-    } catch {
-      // not JSON: keep it
-    }
-    logs.push(line);
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => logs.push(line));
-  let done = false;
-  const stop = async () => {
-    if (done) return;
-    done = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const started = await Promise.race([
-      url,
-      exited.then((code) => Promise.reject(new Error(`hub exited (${code}) before listening: ${logs.slice(-5).join(' | ')}`))),
-      new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('hub did not start within 60 s')), 60_000))),
-    ]);
-    return { url: started, pid: child.pid!, logs, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 // ---- data ----------------------------------------------------------------------------------

@@ -7,6 +7,9 @@
  *   --today D     date the demo data is relative to (YYYY-MM-DD; default today)
  *   --no-build    serve what is already built
  *   --browser     also launch Chromium with the extension loaded (needs a display)
+ *   --hub-port N  port of the demo's hub (default 8788, or $HUB_PORT; 0 picks a free one)
+ *   --hub-data D  the hub's data folder (default .huren-demo/hub: decisions and events stay across runs)
+ *   --no-hub      run without the hub
  *   --ready-json  print one JSON line {url, fhirBase} when listening (for tests that spawn the demo)
  */
 import { readFile } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import { configureExtension, EXTENSION_DIR, launchWithExtension } from './browse
 import { buildAll } from './build.ts';
 import { generateDemoData } from './data/generate.ts';
 import { startDemoServer } from './server/demo-server.ts';
+import { startDemoHub } from './hub.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +30,9 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     browser: { type: 'boolean', default: false },
     'ready-json': { type: 'boolean', default: false },
+    'hub-port': { type: 'string', default: process.env.HUB_PORT ?? '8788' },
+    'hub-data': { type: 'string', default: '.huren-demo/hub' },
+    'no-hub': { type: 'boolean', default: false },
   },
 });
 
@@ -36,24 +43,40 @@ const demo = generateDemoData({ today });
 const foreign: Bundle[] = [];
 for (const file of values.load ?? []) foreign.push(JSON.parse(await readFile(file, 'utf8')) as Bundle);
 
-const server = await startDemoServer({ port: Number(values.port), host: values.host, bundles: [demo.bundle], emrPatients: demo.emrPatients });
+// The hospital's hub first: the in-house EMR page hands its address and token to the widget.
+const hub = values['no-hub'] ? undefined : await startDemoHub({ dataDir: values['hub-data']!, port: Number(values['hub-port']) });
+const server = await startDemoServer({
+  port: Number(values.port),
+  host: values.host,
+  bundles: [demo.bundle],
+  emrPatients: demo.emrPatients,
+  ...(hub ? { hub: { url: hub.hub.url, token: hub.token } } : {}),
+});
+const hubSettings = hub ? { hubUrl: hub.hub.url, hubToken: hub.token, hubSigningKeys: [hub.publicKey] } : {};
 for (const [i, bundle] of foreign.entries()) {
   const { loaded, failed } = await server.fhir.load(bundle);
   console.log(`loaded ${values.load![i]}: ${loaded} resources${failed ? `, ${failed} failed` : ''}`);
 }
 
-if (values['ready-json']) console.log(JSON.stringify({ url: server.url, fhirBase: server.fhirBase }));
+if (values['ready-json']) console.log(JSON.stringify({ url: server.url, fhirBase: server.fhirBase, ...hubSettings }));
 else console.log(`
 Huren demo is running (Ctrl-C to stop)
   Demo EMR (extension sidebar):  ${server.url}/emr/
   In-house EMR (widget):         ${server.url}/inhouse/
   In-house EMR (iframe mode):    ${server.url.replace('127.0.0.1', 'emr.demo.localhost')}/inhouse-frame/
   FHIR R4 platform:              ${server.fhirBase}
-  Decisions endpoint (CDS Hooks feedback): ${server.url}/cds-services/huren/feedback
-  Extension to load in Chrome/Edge (chrome://extensions → 开发者模式 → 加载已解压的扩展程序):
+${
+  hub
+    ? `  Huren Hub (医院中心):             ${hub.hub.url}  (PGlite in ${values['hub-data']})
+    In the extension's options page (医院中心): address ${hub.hub.url}
+      token   ${hub.token}
+      key     ${hub.publicKey}
+    Decisions and events arriving:  npm run hub -- --data ${values['hub-data']} stats
+`
+    : ''
+}  Extension to load in Chrome/Edge (chrome://extensions → 开发者模式 → 加载已解压的扩展程序):
                                  ${EXTENSION_DIR}
-  The extension's default platform is http://127.0.0.1:8787/fhir/R4; on another port set it in the options page,
-  and set the decisions endpoint there to ${server.url}/cds-services/huren to see decisions arrive.
+  The extension's default platform is http://127.0.0.1:8787/fhir/R4; on another port set it in the options page.
   Statistics: the extension's 统计 page (chrome-extension://<id>/stats.html).
 `);
 
@@ -63,7 +86,7 @@ if (values.browser) {
     console.log('--browser: no display here ($DISPLAY is not set); open the URLs above in your own browser.');
   } else {
     const browser = await launchWithExtension({ headless: false });
-    await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
+    await configureExtension(browser.serviceWorker, hub ? { fhirBaseUrl: server.fhirBase, ...hubSettings } : { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
     await (await browser.context.newPage()).goto(`${server.url}/emr/`);
     closeBrowser = () => browser.context.close();
   }
@@ -75,6 +98,7 @@ async function stop(): Promise<void> {
   stopping = true;
   await closeBrowser?.().catch(() => undefined);
   await server.close();
+  await hub?.close();
   console.log('Huren demo stopped.');
   process.exit(0);
 }

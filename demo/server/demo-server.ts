@@ -29,6 +29,8 @@ export interface DemoServerOptions {
   bundles?: Bundle[];
   /** What the demo EMR's own patient list (HIS) shows: id card, name, gender, age, pending orders. */
   emrPatients?: unknown[];
+  /** The demo's hub: the in-house EMR page gives it to the widget (config.hub), so its decisions and events land there. */
+  hub?: { url: string; token: string };
 }
 
 export interface DemoServer {
@@ -70,7 +72,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (path === '/emr/api/patients') return sendJson(res, 200, options.emrPatients ?? []);
     if (path === '/') return serveFile(res, join(PAGES, 'index.html'));
     if (path === '/emr/' || path === '/emr') return serveFile(res, join(PAGES, 'emr.html'));
-    if (path === '/inhouse/' || path === '/inhouse') return serveFile(res, join(PAGES, 'inhouse.html'));
+    if (path === '/inhouse/' || path === '/inhouse') return serveInhouse(res);
     if (path === '/inhouse-frame/' || path === '/inhouse-frame') return serveFile(res, join(PAGES, 'inhouse-frame.html'));
     if (path === '/huren-frame/') return serveHurenFrame(res);
     if (path.startsWith('/assets/')) return serveUnder(res, join(PAGES, 'assets'), path.slice('/assets/'.length));
@@ -89,6 +91,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const allowed = `http://emr.demo.localhost:${new URL(origin).port}`;
     const html = (await readFile(join(PAGES, 'widget-frame.html'), 'utf8')).replace('%HUREN_ALLOWED_ORIGINS%', allowed);
     send(res, 200, TYPES['.html']!, html, { 'cache-control': 'no-store', 'content-security-policy': `frame-ancestors ${allowed}` });
+  }
+
+  /** The in-house EMR page with the hub it reports to (the hospital's own page carries its own widget config). */
+  async function serveInhouse(res: ServerResponse): Promise<void> {
+    const hub = options.hub ? JSON.stringify(options.hub).replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/</g, '&lt;') : '';
+    const html = (await readFile(join(PAGES, 'inhouse.html'), 'utf8')).replace('%HUREN_HUB%', hub);
+    send(res, 200, TYPES['.html']!, html, { 'cache-control': 'no-store' });
   }
 
   async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -8,6 +8,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface DemoProcess {
   url: string;
   fhirBase: string;
+  /** With `hub: true`: the demo hub and what the extension needs to reach it. */
+  hubUrl?: string;
+  hubToken?: string;
+  hubSigningKeys?: string[];
   /** Injects platform faults through the server's `POST /_faults`. */
   setFaults(faults: Faults): Promise<void>;
   close(): Promise<void>;
@@ -17,20 +21,21 @@ export interface DemoProcess {
  * Runs the demo server in its own process, as in real use: Medplum's searches are synchronous
  * CPU work, and in the test's own process they would stall the browser driver and skew timings.
  */
-export async function spawnDemo(options: { today: string; args?: string[] }): Promise<DemoProcess> {
+export async function spawnDemo(options: { today: string; args?: string[]; hub?: { dataDir: string } }): Promise<DemoProcess> {
+  const hubArgs = options.hub ? ['--hub-port', '0', '--hub-data', options.hub.dataDir] : ['--no-hub'];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'demo/main.ts', '--no-build', '--port', '0', '--ready-json', '--today', options.today, ...(options.args ?? [])],
+    ['--import', 'tsx', 'demo/main.ts', '--no-build', '--port', '0', '--ready-json', '--today', options.today, ...hubArgs, ...(options.args ?? [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
   );
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ url: string; fhirBase: string }>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('demo server did not start within 30 s')), 30_000);
+  const ready = await new Promise<{ url: string; fhirBase: string; hubUrl?: string; hubToken?: string; hubSigningKeys?: string[] }>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('demo server did not start within 60 s')), 60_000);
     child.once('exit', (code) => fail(new Error(`demo server exited (${code})`)));
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       clearTimeout(timer);
-      ok(JSON.parse(line) as { url: string; fhirBase: string });
+      ok(JSON.parse(line));
     });
   });
   return {

@@ -6,7 +6,7 @@ import type { Strings } from './strings';
 const cnTime = (iso?: string) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 /** What the hub's configuration did here: version, last check, and every refusal with its reason. */
-export function HubStatus({ t, hubUrl, keysPinned }: { t: Strings; hubUrl?: string; keysPinned: boolean }) {
+export function HubStatus({ t, hubUrl, keysPinned, onSynced }: { t: Strings; hubUrl?: string; keysPinned: boolean; onSynced?: () => void }) {
   const [state, setState] = useState<FleetState>();
   const [busy, setBusy] = useState(false);
   const load = () =>
@@ -27,6 +27,8 @@ export function HubStatus({ t, hubUrl, keysPinned }: { t: Strings; hubUrl?: stri
     await browser.runtime.sendMessage({ type: FLEET_SYNC }).catch(() => undefined);
     setBusy(false);
     load();
+    // What the hub set is shown read-only in the fields: re-read the settings.
+    onSynced?.();
   };
 
   return (

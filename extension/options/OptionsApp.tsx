@@ -160,13 +160,14 @@ export function OptionsApp() {
               id="hubSigningKeys"
               name="hubSigningKeys"
               rows={2}
+              className="keys"
               spellCheck={false}
               value={form.text.hubSigningKeys}
               disabled={managed('hubSigningKeys')}
               onChange={(e) => setText('hubSigningKeys', e.target.value)}
             />
           </div>
-          <HubStatus t={t} hubUrl={report.settings.hubUrl} keysPinned={(report.settings.hubSigningKeys ?? []).length > 0} />
+          <HubStatus t={t} hubUrl={report.settings.hubUrl} keysPinned={(report.settings.hubSigningKeys ?? []).length > 0} onSynced={reload} />
         </section>
         <section aria-labelledby="institution-h">
           <h2 id="institution-h">{t.institution}</h2>

@@ -3,6 +3,9 @@
 (function () {
   const panel = document.getElementById('huren');
   const config = { fhirBaseUrl: location.origin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: [location.origin + '/packs/demo.json'] };
+  // The hospital's hub (set by the demo server when it runs one): decisions and events go there.
+  const hub = document.body.dataset.hub;
+  if (hub) config.hub = JSON.parse(hub);
   const emr = window.InhouseEmr;
   const options = function (context) {
     return { context: context, config: config, onDecision: emr.receiveDecision, onInsertNote: emr.insertNote };

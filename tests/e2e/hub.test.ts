@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { chromium, type Browser, type Frame } from 'playwright-core';
+import { CHROMIUM, configureExtension, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
+import { spawnDemo, type DemoProcess } from '../../demo/server/spawn.ts';
+import { callAdminSocket } from '../../hub/admin/socket.ts';
+import { adminSocketPath } from '../../hub/start.ts';
+import { screenshotPath, sidebarFrame, TODAY } from './support.ts';
+
+/**
+ * The demo with its hub: decisions and events made in the demo EMR (extension sidebar) and in the
+ * in-house EMR (widget) arrive in the hub's database exactly once, and the extension takes the
+ * hospital's configuration from the hub, signature checked.
+ */
+let dataDir: string;
+let server: DemoProcess;
+let ext: ExtensionBrowser;
+let plain: Browser;
+
+interface HospitalCounts {
+  hospital_id: string;
+  decisions: number;
+  recognized: number;
+  retested: number;
+  prompted: number;
+  viewed: number;
+  cited: number;
+}
+
+const counts = async (): Promise<HospitalCounts> =>
+  ((await callAdminSocket(adminSocketPath(dataDir), 'stats', {})) as HospitalCounts[]).find((h) => h.hospital_id === 'zj-rmyy')!;
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'huren-demo-hub-'));
+  server = await spawnDemo({ today: TODAY, hub: { dataDir } });
+  ext = await launchWithExtension();
+  await configureExtension(ext.serviceWorker, { fhirBaseUrl: server.fhirBase, hubUrl: server.hubUrl, hubToken: server.hubToken, hubSigningKeys: server.hubSigningKeys });
+  plain = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+});
+
+afterAll(async () => {
+  await ext?.context.close();
+  await plain?.close();
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the options page shows the hospital configuration from the hub, signature checked', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await page.getByRole('button', { name: '立即同步' }).click();
+  const status = page.getByTestId('hub-status');
+  await status.getByText('湛江市人民医院（zj-rmyy）').waitFor();
+  expect(await status.textContent()).not.toContain('尚未同步');
+  // The hub set the packs: they show as the hub's, read-only.
+  await page.getByRole('heading', { name: /规则包/ }).getByText('由医院中心配置').waitFor();
+  await page.screenshot({ path: screenshotPath('options-hub'), fullPage: true });
+  await page.close();
+});
+
+test('decisions and events from the demo EMR land in the hub once each', async () => {
+  const before = await counts();
+  const page = await ext.context.newPage();
+  await page.goto(`${server.url}/emr/?open=0`);
+  const frame: Frame = await sidebarFrame(page, ext.extensionId);
+  const card = (name: RegExp) => frame.getByRole('article', { name });
+  const cbc = card(/血细胞分析/).first();
+  await cbc.getByRole('button', { name: '互认' }).click();
+  await cbc.getByText('已互认').waitFor();
+  await cbc.getByRole('button', { name: '插入病历' }).click();
+  await cbc.getByText('已插入病历').waitFor();
+  const ct = card(/胸部CT/);
+  await ct.getByRole('button', { name: '复查' }).click();
+  await ct.getByRole('radio', { name: /因疾病转归需连续对比观察的/ }).check();
+  await ct.getByRole('button', { name: '保存' }).click();
+  await ct.getByText(/已决定复查/).waitFor();
+  const shownCards = await frame.getByRole('article').count();
+
+  const after = await until(counts, (c) => c.decisions >= before.decisions + 2 && c.cited >= before.cited + 1 && c.prompted >= before.prompted + shownCards, 'the hub to hold the decisions and events');
+  expect(after.recognized - before.recognized).toBe(1);
+  expect(after.retested - before.retested).toBe(1);
+  expect(after.viewed - before.viewed).toBeGreaterThanOrEqual(1);
+  // Once each: a prompted event per card shown, however often the sender tried.
+  expect(after.prompted - before.prompted).toBe(shownCards);
+  await page.waitForTimeout(2_000);
+  expect(await counts()).toEqual(after);
+  await page.screenshot({ path: screenshotPath('hub-emr-decided') });
+  await page.close();
+});
+
+test('the in-house EMR’s widget sends its decisions and events to the hub too', async () => {
+  const before = await counts();
+  const page = await plain.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  await page.goto(`${server.url}/inhouse/?open=0`);
+  const lft = page.locator('huren-panel .hr-card').filter({ has: page.locator('.hr-card-title', { hasText: '肝功能' }) });
+  await lft.getByRole('button', { name: '互认', exact: true }).click();
+  await lft.getByText('已互认').waitFor();
+  const after = await until(counts, (c) => c.decisions === before.decisions + 1 && c.prompted > before.prompted, 'the widget decision at the hub');
+  expect(after.recognized).toBe(before.recognized + 1);
+  await page.close();
+});

@@ -12,7 +12,7 @@ import type { IssuedToken, TokenPrincipal } from '../hub/auth/tokens.ts';
 import { openDatabase, type Database } from '../hub/db/database.ts';
 import { migrate } from '../hub/db/migrate.ts';
 import { checkDecision, type DecisionRow } from '../hub/ingest/feedback.ts';
-import { startLocalPostgres } from '../hub/ops/local-postgres.ts';
+import { NoPostgresError, startLocalPostgres, type LocalPostgres } from '../hub/ops/local-postgres.ts';
 import { keysFrom } from '../hub/security/keys.ts';
 import { CDS_SERVICE } from '../hub/server.ts';
 import { adminSocketPath, pgliteDir } from '../hub/start.ts';
@@ -92,15 +92,8 @@ export async function benchHub(): Promise<void> {
   process.once('SIGTERM', interrupted);
   const cleanup = new Cleanup();
   try {
-    // Both engines' servers and hubs boot (initdb, PGlite's in WebAssembly) while this process makes the data.
-    const server = await startLocalPostgres();
-    cleanup.add(() => server.stop());
-    const hubUrl = await createDatabase(server.url, 'bench_hub');
-    const bareUrl = await createDatabase(server.url, 'bench_bare');
-    const postmaster = await postmasterPid(server.url);
-    const pgDir = tempDir(cleanup, 'huren-bench-hub-');
-    const pgChild = startHubChild(pgDir, { HUB_DATABASE_URL: hubUrl });
-    cleanup.add(() => pgChild.stop());
+    // Both engines' databases and hubs boot (initdb; PGlite's runs in WebAssembly) while this process makes the data.
+    const postgres = await preparePostgres(cleanup);
     const liteDir = tempDir(cleanup, 'huren-bench-hub-');
     const liteChild = startHubChild(liteDir, {});
     cleanup.add(() => liteChild.stop());
@@ -108,55 +101,74 @@ export async function benchHub(): Promise<void> {
     cleanup.add(() => liteBare.close());
     const data = makeData();
 
-    await report(
-      'postgres',
-      await runEngine(data, {
-        engine: 'postgres',
-        label: `postgres ${server.version.split(' ')[0]}`,
-        bare: await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE }),
-        child: pgChild,
-        dataDir: pgDir,
-        postmaster,
-        stored: async () => {
-          const c = new pg.Client({ connectionString: hubUrl });
-          await c.connect();
-          try {
-            return (await c.query<Stored>(STORED_SQL)).rows[0]!;
-          } finally {
-            await c.end();
-          }
-        },
-      }),
-      data,
-    );
-    await server.stop();
+    if (postgres) {
+      report('postgres', await runEngine(data, await postgres.setup()), data);
+      await postgres.server.stop();
+    }
 
     const version = (await liteBare.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
-    await report(
-      'pglite',
-      await runEngine(data, {
-        engine: 'pglite',
-        label: `pglite, PostgreSQL ${version.split(' ')[0]}`,
-        bare: liteBare,
-        child: liteChild,
-        dataDir: liteDir,
-        // The folder is free once the hub has exited: open it to measure what it stored.
-        stored: async () => {
-          const db = await openDatabase({ dataDir: pgliteDir(liteDir) });
-          try {
-            return (await db.query<Stored>(STORED_SQL)).rows[0]!;
-          } finally {
-            await db.close();
-          }
-        },
-      }),
-      data,
-    );
+    const liteResult = await runEngine(data, {
+      engine: 'pglite',
+      label: `pglite, PostgreSQL ${version.split(' ')[0]}`,
+      bare: liteBare,
+      child: liteChild,
+      dataDir: liteDir,
+      // The folder is free once the hub has exited: open it to measure what it stored.
+      stored: async () => {
+        const db = await openDatabase({ dataDir: pgliteDir(liteDir) });
+        try {
+          return (await db.query<Stored>(STORED_SQL)).rows[0]!;
+        } finally {
+          await db.close();
+        }
+      },
+    });
+    report('pglite', liteResult, data);
   } finally {
     await cleanup.run();
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
+}
+
+/** A throwaway PostgreSQL server with two fresh databases, and a hub starting on one; undefined (said) when PostgreSQL is not installed. */
+async function preparePostgres(cleanup: Cleanup): Promise<{ server: LocalPostgres; setup: () => Promise<EngineSetup> } | undefined> {
+  let server: LocalPostgres;
+  try {
+    server = await startLocalPostgres();
+  } catch (err) {
+    if (!(err instanceof NoPostgresError)) throw err;
+    console.log(`hub (postgres): skipped: ${err.message}`);
+    return undefined;
+  }
+  cleanup.add(() => server.stop());
+  const hubUrl = await createDatabase(server.url, 'bench_hub');
+  const bareUrl = await createDatabase(server.url, 'bench_bare');
+  const postmaster = await postmasterPid(server.url);
+  const dataDir = tempDir(cleanup, 'huren-bench-hub-');
+  const child = startHubChild(dataDir, { HUB_DATABASE_URL: hubUrl });
+  cleanup.add(() => child.stop());
+  return {
+    server,
+    setup: async () => ({
+      engine: 'postgres',
+      label: `postgres ${server.version.split(' ')[0]}`,
+      // The bare loop's database, through a pool of the hub's size.
+      bare: await openDatabase({ url: bareUrl, poolSize: HUB_POOL_SIZE }),
+      child,
+      dataDir,
+      postmaster,
+      stored: async () => {
+        const c = new pg.Client({ connectionString: hubUrl });
+        await c.connect();
+        try {
+          return (await c.query<Stored>(STORED_SQL)).rows[0]!;
+        } finally {
+          await c.end();
+        }
+      },
+    }),
+  };
 }
 
 interface BenchData {
@@ -255,7 +267,7 @@ async function runEngine(data: BenchData, setup: EngineSetup): Promise<EngineRes
   return { label: setup.label, hub, bare, stored: await setup.stored(), counted, logs: setup.child.logs };
 }
 
-async function report(engine: keyof typeof BATCHES_PER_CLIENT, r: EngineResult, data: BenchData): Promise<void> {
+function report(engine: keyof typeof BATCHES_PER_CLIENT, r: EngineResult, data: BenchData): void {
   const work = workFor(data, engine);
   const sent = decisionsIn(work);
   const measured = work.measured.length * BATCH;
@@ -284,7 +296,7 @@ async function report(engine: keyof typeof BATCHES_PER_CLIENT, r: EngineResult, 
       `CPU per decision under load: ${cpu}, machine ${r.hub.cpu.busy} busy (hub run, all processes); ` +
       `sent besides the measured: ${fmt(work.warmup.length * BATCH)} untimed warm-up, ${fmt(work.paced.length * BATCH)} paced; ` +
       `answers ${fmt(r.hub.stored)} stored, ${fmt(r.hub.duplicates)} duplicate, ${fmt(r.hub.rejected)} rejected; hub stats ${fmt(r.counted)}; ` +
-      `stored bytes per decision: table ${fmt(r.stored.table / rows)} + TOAST ${fmt(toast / rows)} + indexes ${fmt(r.stored.indexes / rows)} (request body ${fmt(data.bodyBytes)})`,
+      `stored bytes per decision: table ${fmt(r.stored.table / rows)} + TOAST and free-space/visibility maps ${fmt(toast / rows)} + indexes ${fmt(r.stored.indexes / rows)} (request body ${fmt(data.bodyBytes)})`,
   );
   const trouble = [
     r.hub.statuses.size ? `non-2xx answers ${[...r.hub.statuses].map(([s, n]) => `${s}×${n}`).join(', ')} (first: ${r.hub.firstError})` : '',

@@ -8,6 +8,7 @@ import { ingestBatch, type IngestOutcome } from './ingest/batch.ts';
 import { checkDecision, storeDecisions } from './ingest/feedback.ts';
 import { checkEvent, storeEvents } from './ingest/events.ts';
 import { FleetConfigs } from './fleet/config.ts';
+import { KnownNames } from './ingest/names.ts';
 import { loggerOptions, type HubLogOptions } from './ops/logging.ts';
 
 /** The CDS service the browsers post to: `{base}/feedback` (CDS Hooks 2.0) and `{base}/events`. */
@@ -54,6 +55,7 @@ export function buildHub(options: HubOptions): Hub {
   const now = options.now ?? (() => new Date());
   const tokens = new TokenAuthority(db, options.tokenTtlMs);
   const fleet = new FleetConfigs(db, keys);
+  const known = new KnownNames();
   const app = Fastify({
     logger: loggerOptions(options.log),
     bodyLimit: BODY_LIMIT,
@@ -116,13 +118,13 @@ export function buildHub(options: HubOptions): Hub {
     const decisions = checkDecision(keys, now);
     api.post(`${CDS_SERVICE}/feedback`, async (req, reply) => {
       const principal = req.principal!;
-      return send(reply, await ingestBatch(req.body, 'feedback', principal, decisions, (rows) => storeDecisions(db, rows, principal)));
+      return send(reply, await ingestBatch(req.body, 'feedback', principal, decisions, (rows) => storeDecisions(db, rows, principal, known)));
     });
 
     const events = checkEvent(keys, now);
     api.post(`${CDS_SERVICE}/events`, async (req, reply) => {
       const principal = req.principal!;
-      return send(reply, await ingestBatch(req.body, 'events', principal, events, (rows) => storeEvents(db, rows, principal)));
+      return send(reply, await ingestBatch(req.body, 'events', principal, events, (rows) => storeEvents(db, rows, principal, known)));
     });
 
     api.get(FLEET_CONFIG_PATH, async (req, reply) => {

@@ -3,6 +3,7 @@ import type { Queryable } from '../db/database.ts';
 import type { HubKeys } from '../security/keys.ts';
 import type { TokenPrincipal } from '../auth/tokens.ts';
 import { MAX_CLOCK_SKEW_MS, uuidOf, type Checked } from './batch.ts';
+import type { KnownNames } from './names.ts';
 
 export interface EventRow {
   uuid: string;
@@ -42,10 +43,12 @@ export function checkEvent(keys: HubKeys, now: () => Date) {
     if (claimed !== undefined && claimed !== principal.hospitalId) return { ok: false, uuid, path: at(['hospital']), message: "not this token's hospital" };
     if (Date.parse(event.at) > now().getTime() + MAX_CLOCK_SKEW_MS) return { ok: false, uuid, path: at(['event', 'at']), message: 'more than a day in the future' };
     const hospital = principal.hospitalId;
-    const patient = 'patient' in event ? event.patient : undefined;
-    const { patient: _omitted, ...detail } = event as typeof event & { patient?: unknown };
+    const patient = 'patient' in event ? keys.protect(hospital, event.patient) : undefined;
     const item = 'item' in event ? event.item : undefined;
     const result = event.kind === 'prompted' ? event.result : undefined;
+    // What no column holds (resultCount, target, how, decision, pack, reason, 档案号); never the patient.
+    const { patient: _p, actor: _a, at: _t, kind: _k, card: _c, item: _i, trigger: _g, result: _r, ...rest } = event as Record<string, unknown>;
+    const detail = { ...rest, ...(result?.reportNumber ? { reportNumber: result.reportNumber } : {}) };
     return {
       ok: true,
       uuid,
@@ -66,8 +69,8 @@ export function checkEvent(keys: HubKeys, now: () => Date) {
         result_id: result?.id ?? null,
         result_date: result?.date ?? null,
         trigger: event.kind === 'prompted' ? event.trigger : null,
-        patient_ref: patient ? keys.pseudonym(hospital, patient) : null,
-        patient_sealed: patient ? keys.seal(hospital, patient).toString('base64') : null,
+        patient_ref: patient ? patient.ref : null,
+        patient_sealed: patient ? patient.sealed.toString('base64') : null,
         occurred_at: event.at,
         detail,
       },
@@ -80,9 +83,10 @@ const COLUMNS = `uuid uuid, hospital_id text, campus_id text, department text, p
   result_date text, trigger text, patient_ref text, patient_sealed text, occurred_at timestamptz, detail jsonb`;
 
 /** Stores events in one statement, as storeDecisions does; returns the uuids stored now. */
-export async function storeEvents(db: Queryable, rows: EventRow[], principal: TokenPrincipal): Promise<Set<string>> {
+export async function storeEvents(db: Queryable, rows: EventRow[], principal: TokenPrincipal, known: KnownNames): Promise<Set<string>> {
+  const names = known.unseen(rows.map((r) => ({ ...r, physician: null })));
   const { rows: stored } = await db.query<{ uuid: string }>(
-    `with input as (select * from jsonb_to_recordset($1::jsonb) as r(${COLUMNS})),
+    `with input as (select * from json_to_recordset($1::json) as r(${COLUMNS})),
      ins as (
        insert into event (uuid, hospital_id, campus_id, department, physician, token_id, kind, card, item_id, item_name,
          item_category, issuer_id, issuer_name, result_id, result_date, trigger, patient_ref, patient_sealed, occurred_at, detail)
@@ -93,13 +97,14 @@ export async function storeEvents(db: Queryable, rows: EventRow[], principal: To
        returning uuid),
      dep as (
        insert into department (hospital_id, name)
-       select distinct hospital_id, department from input where department is not null order by 1, 2
+       select hospital_id, name from json_to_recordset($5::json) as d(hospital_id text, name text)
        on conflict do nothing),
      aud as (
        insert into hub_audit (actor, action, hospital_id, outcome, detail)
        select $2, 'ingest.events', $3, 'ok', jsonb_build_object('entries', $4::int, 'stored', (select count(*) from ins)))
      select uuid::text as uuid from ins`,
-    [JSON.stringify(rows), `token:${principal.tokenId}`, principal.hospitalId, rows.length],
+    [JSON.stringify(rows), `token:${principal.tokenId}`, principal.hospitalId, rows.length, JSON.stringify(names.departments)],
   );
+  known.remember(names.keys);
   return new Set(stored.map((r) => r.uuid));
 }

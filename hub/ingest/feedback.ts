@@ -4,6 +4,7 @@ import type { Queryable } from '../db/database.ts';
 import type { HubKeys } from '../security/keys.ts';
 import type { TokenPrincipal } from '../auth/tokens.ts';
 import { MAX_CLOCK_SKEW_MS, uuidOf, type Checked } from './batch.ts';
+import type { KnownNames } from './names.ts';
 
 /** One decision row as the insert statement reads it (jsonb_to_recordset). */
 export interface DecisionRow {
@@ -31,13 +32,15 @@ export interface DecisionRow {
   patient_ref: string;
   patient_sealed: string;
   decided_at: string;
+  /** What of the feedback entry no column holds (accepted suggestions, the reason as coded, 档案号); never the patient. */
   entry: unknown;
 }
 
 /**
  * Checks one CDS Hooks feedback entry: the Decision schema the browsers write with, no field
  * the schema does not know, the token's own hospital, a plausible time. The row keeps the
- * patient only as a pseudonym and a sealed copy (keys.ts); the stored entry has no identifier.
+ * patient only as a pseudonym and a sealed copy (keys.ts); the columns and `entry` together
+ * give back the whole feedback entry (but the identifier, which only unsealing gives).
  */
 export function checkDecision(keys: HubKeys, now: () => Date) {
   return (entry: unknown, index: number, principal: TokenPrincipal): Checked<DecisionRow> => {
@@ -58,7 +61,7 @@ export function checkDecision(keys: HubKeys, now: () => Date) {
       return { ok: false, uuid: d.uuid, path: at(['outcomeTimestamp']), message: 'more than a day in the future' };
     }
     const hospital = principal.hospitalId;
-    const { patient, ...withoutPatient } = ext;
+    const patient = keys.protect(hospital, ext.patient);
     return {
       ok: true,
       uuid: d.uuid,
@@ -84,10 +87,14 @@ export function checkDecision(keys: HubKeys, now: () => Date) {
         trigger: ext.trigger,
         revises: ext.revises ?? null,
         saved_price: d.outcome === 'accepted' ? (ext.savedPrice ?? null) : null,
-        patient_ref: keys.pseudonym(hospital, patient),
-        patient_sealed: keys.seal(hospital, patient).toString('base64'),
+        patient_ref: patient.ref,
+        patient_sealed: patient.sealed.toString('base64'),
         decided_at: d.outcomeTimestamp,
-        entry: { ...d, extension: { [EXT]: { ...withoutPatient, hospital } } },
+        entry: {
+          ...(d.acceptedSuggestions ? { acceptedSuggestions: d.acceptedSuggestions } : {}),
+          ...(d.overrideReason ? { overrideReason: d.overrideReason } : {}),
+          ...(ext.result.reportNumber ? { reportNumber: ext.result.reportNumber } : {}),
+        },
       },
     };
   };
@@ -103,9 +110,10 @@ const COLUMNS = `uuid uuid, hospital_id text, campus_id text, department text, p
  * departments and physicians seen for the first time, and the audit row of the request.
  * Returns the uuids stored now; the others were there already.
  */
-export async function storeDecisions(db: Queryable, rows: DecisionRow[], principal: TokenPrincipal): Promise<Set<string>> {
+export async function storeDecisions(db: Queryable, rows: DecisionRow[], principal: TokenPrincipal, known: KnownNames): Promise<Set<string>> {
+  const names = known.unseen(rows);
   const { rows: stored } = await db.query<{ uuid: string }>(
-    `with input as (select * from jsonb_to_recordset($1::jsonb) as r(${COLUMNS})),
+    `with input as (select * from json_to_recordset($1::json) as r(${COLUMNS})),
      ins as (
        insert into decision (uuid, hospital_id, campus_id, department, physician, token_id, card, outcome, reason_code,
          item_id, item_name, item_category, issuer_id, issuer_name, result_id, result_date, pack_id, pack_version,
@@ -118,17 +126,18 @@ export async function storeDecisions(db: Queryable, rows: DecisionRow[], princip
        returning uuid),
      dep as (
        insert into department (hospital_id, name)
-       select distinct hospital_id, department from input where department is not null order by 1, 2
+       select hospital_id, name from json_to_recordset($5::json) as d(hospital_id text, name text)
        on conflict do nothing),
      phy as (
        insert into physician (hospital_id, name, department)
-       select distinct hospital_id, physician, coalesce(department, '') from input where physician is not null order by 1, 2, 3
+       select hospital_id, name, department from json_to_recordset($6::json) as p(hospital_id text, name text, department text)
        on conflict do nothing),
      aud as (
        insert into hub_audit (actor, action, hospital_id, outcome, detail)
        select $2, 'ingest.feedback', $3, 'ok', jsonb_build_object('entries', $4::int, 'stored', (select count(*) from ins)))
      select uuid::text as uuid from ins`,
-    [JSON.stringify(rows), `token:${principal.tokenId}`, principal.hospitalId, rows.length],
+    [JSON.stringify(rows), `token:${principal.tokenId}`, principal.hospitalId, rows.length, JSON.stringify(names.departments), JSON.stringify(names.physicians)],
   );
+  known.remember(names.keys);
   return new Set(stored.map((r) => r.uuid));
 }

@@ -24,8 +24,8 @@ export const WIDGET_DB_VERSION = 2;
  * cursor on tx.objectStore(name) (requests only, no awaits: the upgrade transaction must stay
  * active). Never edit an old block: browsers that have that version upgrade from it.
  */
-export function upgradeWidgetDb(db: IDBDatabase, oldVersion: number, _tx: IDBTransaction): void {
-  if (oldVersion < 1) {
+export function upgradeWidgetDb(db: IDBDatabase, oldVersion: number, _tx: IDBTransaction, newVersion = WIDGET_DB_VERSION): void {
+  if (oldVersion < 1 && newVersion >= 1) {
     const decisions = db.createObjectStore('decisions', { keyPath: 'uuid' });
     decisions.createIndex('patientKey', 'patientKey');
     decisions.createIndex('decidedAt', 'decidedAt');
@@ -35,7 +35,7 @@ export function upgradeWidgetDb(db: IDBDatabase, oldVersion: number, _tx: IDBTra
     db.createObjectStore('audit', { keyPath: 'id' }).createIndex('at', 'at');
     db.createObjectStore('settings', { keyPath: 'key' });
   }
-  if (oldVersion < 2) {
+  if (oldVersion < 2 && newVersion >= 2) {
     const events = db.createObjectStore('events', { keyPath: 'uuid' });
     events.createIndex('at', 'at');
     events.createIndex('due', ['state', 'nextAttemptAt']);

@@ -7,7 +7,7 @@ import { DexieDecisionStore } from '../../../shared/storage/decision-store';
 import { each, openDb, req, transact } from '../../../shared/storage/idb-lite';
 import { IdbDecisionStore, IdbResultsCache } from '../../../shared/storage/idb-stores';
 import { patientKey, ResultsCache } from '../../../shared/storage/results-cache';
-import { WIDGET_DB_VERSION, WidgetDb } from '../../../shared/storage/widget-db';
+import { upgradeWidgetDb, WIDGET_DB_VERSION, WidgetDb } from '../../../shared/storage/widget-db';
 import { WIDGET_DB } from '../../../widget/db-name';
 import { decision } from '../outbox/fixtures';
 
@@ -94,17 +94,40 @@ describe.each([
 });
 
 describe('widget database (plain IndexedDB)', () => {
-  test('version 1 layout: the stores and indexes of widget-db.ts', async () => {
+  test('version 2 layout: the stores and indexes of widget-db.ts', async () => {
     const db = new WidgetDb(name());
     const idb = await db.open();
     expect(idb.version).toBe(WIDGET_DB_VERSION);
-    expect([...idb.objectStoreNames].sort()).toEqual(['audit', 'decisions', 'fetches', 'results', 'settings']);
+    expect([...idb.objectStoreNames].sort()).toEqual(['audit', 'decisions', 'events', 'fetches', 'results', 'settings']);
+    expect([...idb.transaction('events', 'readonly').objectStore('events').indexNames].sort()).toEqual(['at', 'due']);
     const tx = idb.transaction(['decisions', 'results'], 'readonly');
     expect([...tx.objectStore('decisions').indexNames].sort()).toEqual(['decidedAt', 'due', 'patientKey']);
     expect(tx.objectStore('decisions').index('due').keyPath).toEqual(['state', 'nextAttemptAt']);
     expect(tx.objectStore('results').keyPath).toEqual(['patientKey', 'id']);
     db.close();
     expect(WIDGET_DB).toBe('huren-widget');
+  });
+
+  test('a version 1 database upgrades to 2 without losing its decisions', async () => {
+    const dbName = name();
+    const v1 = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open(dbName, 1);
+      req.onupgradeneeded = () => upgradeWidgetDb(req.result, 0, req.transaction!, 1);
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    await new Promise<void>((ok) => {
+      const tx = v1.transaction('decisions', 'readwrite');
+      tx.objectStore('decisions').put({ uuid: 'kept', patientKey: 'k', decidedAt: 1, state: 'pending', nextAttemptAt: 0 });
+      tx.oncomplete = () => ok();
+    });
+    v1.close();
+    const db = new WidgetDb(dbName);
+    const idb = await db.open();
+    expect(idb.version).toBe(2);
+    expect(idb.objectStoreNames.contains('events')).toBe(true);
+    expect((await all<{ uuid: string }>(db, 'decisions')).map((r) => r.uuid)).toEqual(['kept']);
+    db.close();
   });
 
   test('the results cache keys by the same SHA-256 patient key as the extension and stores no raw id', async () => {

@@ -97,7 +97,14 @@ export async function startHub(options: HubPlaces & { port?: number; host?: stri
     close: () =>
       (closing ??= (async () => {
         await admin.close().catch(() => undefined);
-        await app.close();
+        // A connection kept alive after its last answer would hold close() open for the keep-alive
+        // timeout: close each one as soon as its request in flight is answered.
+        const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(idle);
+        }
         await db.close();
         release();
       })()),

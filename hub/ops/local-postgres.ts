@@ -60,7 +60,7 @@ export async function startLocalPostgres(options: { settings?: Record<string, st
   const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: dir, max_connections: '200', ...options.settings };
   const opts = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ');
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-  const version = run('postgres', ['--version']).toString().trim().replace(/^.*\) /, '');
+  const version = /\d+(?:\.\d+)+/.exec(run('postgres', ['--version']).toString())?.[0] ?? 'unknown';
   let stopped = false;
   return {
     url: `postgres://huren@127.0.0.1:${port}/postgres`,

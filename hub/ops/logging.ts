@@ -3,6 +3,8 @@ import type { FastifyServerOptions } from 'fastify';
 export interface HubLogOptions {
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   level?: string;
+  /** Where the JSON lines go (stdout when absent); tests read them. */
+  stream?: { write(line: string): void };
 }
 
 /**
@@ -12,6 +14,7 @@ export interface HubLogOptions {
  */
 export function loggerOptions(options: HubLogOptions = {}): FastifyServerOptions['logger'] {
   return {
+    ...(options.stream ? { stream: options.stream } : {}),
     level: options.level ?? process.env.HUB_LOG_LEVEL ?? 'info',
     base: { service: 'huren-hub' },
     redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },

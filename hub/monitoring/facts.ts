@@ -1,0 +1,80 @@
+/**
+ * The report facts (report_fact, one row per 份) kept current by the ingest statements: SQL
+ * fragments that hub/ingest/feedback.ts and events.ts append to their one-statement batches, so a
+ * batch's facts change in the same transaction as its rows — and only for rows stored now, never
+ * for a resend. The rules are those of shared/stats/report-facts.ts (a test runs both on the same
+ * data). Each fragment also marks the hospital-days whose rollups must be rebuilt (rollup_dirty).
+ */
+
+/** Days are counted in China's time zone (the dashboards' calendar). */
+export const TIME_ZONE = 'Asia/Shanghai';
+export const dayOf = (column: string) => `((${column}) at time zone '${TIME_ZONE}')::date`;
+
+const DECISION_COLUMNS = ['card', 'outcome', 'reason_code', 'decided_at', 'decision', 'saved_price', 'campus_id', 'department', 'physician', 'item_id', 'item_name', 'item_category', 'issuer_id', 'issuer_name'];
+const PROMPT_DIMENSIONS = ['campus_id', 'department', 'physician', 'item_id', 'item_name', 'item_category', 'issuer_id', 'issuer_name'];
+
+/** After `ins` (the decisions stored now) and `input`: the latest new decision per report settles it when it is later than the one there. */
+export const DECISION_FACTS = `
+     newd as (select i.* from input i join ins using (uuid)),
+     latest as (
+       select distinct on (hospital_id, patient_ref, result_id) * from newd
+       order by hospital_id, patient_ref, result_id, decided_at desc, uuid desc),
+     earliest as (
+       select hospital_id, patient_ref, result_id, min(decided_at) as first_at from newd group by 1, 2, 3),
+     prev_facts as (
+       select r.hospital_id, r.shown_day from report_fact r join latest l using (hospital_id, patient_ref, result_id)),
+     facts as (
+       insert into report_fact as r (hospital_id, patient_ref, result_id, first_shown_at, shown_day, ${DECISION_COLUMNS.join(', ')}, cited)
+       select l.hospital_id, l.patient_ref, l.result_id, e.first_at, ${dayOf('e.first_at')},
+         l.card, l.outcome, l.reason_code, l.decided_at, l.uuid, l.saved_price, l.campus_id, l.department, l.physician,
+         l.item_id, l.item_name, l.item_category, l.issuer_id, l.issuer_name,
+         exists (select 1 from event c where c.hospital_id = l.hospital_id and c.kind = 'cited' and c.card = l.card)
+       from latest l join earliest e using (hospital_id, patient_ref, result_id)
+       order by 1, 2, 3
+       on conflict (hospital_id, patient_ref, result_id) do update set
+         first_shown_at = least(r.first_shown_at, excluded.first_shown_at),
+         shown_day = least(r.shown_day, excluded.shown_day),
+         cited = r.cited or excluded.cited,
+         ${DECISION_COLUMNS.map((c) => `${c} = case when r.decided_at is null or (excluded.decided_at, excluded.decision) > (r.decided_at, r.decision) then excluded.${c} else r.${c} end`).join(',\n         ')}
+       returning r.hospital_id, r.shown_day),
+     dirty as (
+       insert into rollup_dirty (hospital_id, day)
+       select distinct hospital_id, shown_day from (select * from facts union select * from prev_facts) x order by 1, 2
+       on conflict (hospital_id, day) do update set marked_at = now())`;
+
+/** After `ins` (the events stored now) and `input`: prompts count on their report; citations mark it; views mark their day. */
+export const EVENT_FACTS = `
+     newe as (select i.* from input i join ins using (uuid)),
+     newp as (
+       select *, count(*) over (partition by hospital_id, patient_ref, result_id) as n from newe
+       where kind = 'prompted' and result_id is not null and patient_ref is not null),
+     firstp as (
+       select distinct on (hospital_id, patient_ref, result_id) * from newp
+       order by hospital_id, patient_ref, result_id, occurred_at, uuid),
+     prev_facts as (
+       select r.hospital_id, r.shown_day from report_fact r join firstp f using (hospital_id, patient_ref, result_id)),
+     facts as (
+       insert into report_fact as r (hospital_id, patient_ref, result_id, first_shown_at, shown_day, prompts, card, ${PROMPT_DIMENSIONS.join(', ')})
+       select hospital_id, patient_ref, result_id, occurred_at, ${dayOf('occurred_at')}, n, card, ${PROMPT_DIMENSIONS.join(', ')}
+       from firstp order by 1, 2, 3
+       on conflict (hospital_id, patient_ref, result_id) do update set
+         prompts = r.prompts + excluded.prompts,
+         card = coalesce(r.card, excluded.card),
+         first_shown_at = least(r.first_shown_at, excluded.first_shown_at),
+         shown_day = least(r.shown_day, excluded.shown_day),
+         ${PROMPT_DIMENSIONS.map((c) => `${c} = case when r.decided_at is null and excluded.first_shown_at < r.first_shown_at then excluded.${c} else r.${c} end`).join(',\n         ')}
+       returning r.hospital_id, r.shown_day),
+     cites as (
+       update report_fact r set cited = true
+       from (select distinct hospital_id, card from newe where kind = 'cited' and card is not null) c
+       where r.hospital_id = c.hospital_id and r.card = c.card and not r.cited
+       returning r.hospital_id, r.shown_day),
+     dirty as (
+       insert into rollup_dirty (hospital_id, day)
+       select distinct hospital_id, day from (
+         select hospital_id, shown_day as day from facts
+         union select hospital_id, shown_day from prev_facts
+         union select hospital_id, shown_day from cites
+         union select hospital_id, ${dayOf('occurred_at')} from newe where kind in ('viewed', 'opened')) x
+       order by 1, 2
+       on conflict (hospital_id, day) do update set marked_at = now())`;

@@ -49,6 +49,10 @@ export const ExternalResult = z.object({
   abnormal: z.boolean().optional(),
   /** Sample collection / examination time (ISO 8601 with offset). */
   collectedAt: z.string().optional(),
+  /** 接收标本时间: when the lab received the specimen (CDA 检验报告), shown, not a clock. */
+  receivedAt: z.string().optional(),
+  /** 标本类别 as the lab wrote it (血清, 尿液 …): a result never counts for an item of another specimen. */
+  specimen: z.string().optional(),
   /** Report issue time (ISO 8601 with offset). */
   reportedAt: z.string().optional(),
   /** 出具机构 */
@@ -60,8 +64,10 @@ export const ExternalResult = z.object({
   reportNumber: z.string().optional(),
   /** 互认标识, e.g. "湛江市 HR", "鄂HR". */
   marks: z.array(z.string()).default([]),
-  /** Imaging conclusion (检查结论/印象); physicians' diagnoses are never part of a result. */
+  /** Imaging conclusion (检查结论/印象/主观提示); physicians' diagnoses are never part of a result. */
   conclusion: z.string().optional(),
+  /** Imaging findings (检查所见/客观所见), plain text: shown as text, never as markup. */
+  findings: z.string().optional(),
   /** 云胶片: link to view the images, when the platform offers one. */
   imagesUrl: z.string().url().optional(),
   /** Report-level status (final, amended, preliminary, registered, …). */

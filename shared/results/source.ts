@@ -21,12 +21,20 @@ export interface ResultsFetch {
   results: ExternalResult[];
   /** Resources that could not be read; shown to the physician as "N 项结果无法读取". */
   unreadable: number;
+  /** Documents that could not be read, each named with why (CDA source): shown in the panel. */
+  unreadableDocuments?: UnreadableDocument[];
   /** When the platform answered (ISO 8601). */
   fetchedAt: string;
   /** Set by a caching source: true when the platform was unreachable and these are cached results from `fetchedAt`. */
   stale?: boolean;
   /** Why the platform could not be reached, when stale. */
   staleReason?: SourceErrorKind;
+}
+
+/** A document the source could not read: its label (document or report number, never patient data) and why. */
+export interface UnreadableDocument {
+  ref: string;
+  reason: string;
 }
 
 export type SourceErrorKind = 'unauthorized' | 'unreachable' | 'timeout' | 'server' | 'bad-response' | 'aborted';

@@ -94,19 +94,22 @@ export async function measuresBy(db: Queryable, scope: Scope, groupBy: GroupBy):
     w.params.push(scope.itemId);
     w.sql += ` and coalesce(item_id, '') = $${w.params.length}`;
   }
-  const { rows } = await db.query<SumRow>(
+  const groupClause = groupBy === 'all' ? '' : ` group by ${g.key}${g.label.startsWith('max(') ? '' : `, ${g.label}`}${g.detail ? `, ${g.detail}` : ''}`;
+  const { rows: summed } = await db.query<SumRow>(
     `select ${g.key} as key, ${g.label} as label${g.detail ? `, ${g.detail} as detail` : ''}, ${SUMS}
-     from ${table} where ${w.sql} group by ${g.key}${g.label.startsWith('max(') ? '' : `, ${g.label}`}${g.detail ? `, ${g.detail}` : ''}`,
+     from ${table} where ${w.sql}${groupClause}`,
     w.params,
   );
+  // Without groups, an empty period still gives one row of nulls: no row then.
+  const rows = summed.filter((r) => r.shown !== null);
   const views = new Map<string, number>();
   if (g.views && !scope.itemId && !scope.issuerId) {
     const v = where(scope, { dims: true });
     const { rows: counted } = await db.query<{ key: string; views: number }>(
-      `select ${g.key} as key, sum(views)::int as views from rollup_views_day where ${v.sql} group by ${g.key}`,
+      `select ${g.key} as key, sum(views)::int as views from rollup_views_day where ${v.sql}${groupBy === 'all' ? '' : ` group by ${g.key}`}`,
       v.params,
     );
-    for (const r of counted) views.set(r.key, r.views);
+    for (const r of counted) if (r.views !== null) views.set(r.key, r.views);
   }
   const out: GroupRow[] = rows.map((r) => ({
     key: r.key,

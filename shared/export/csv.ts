@@ -6,16 +6,20 @@ export type Cell = string | number | boolean | null | undefined;
 
 /**
  * One CSV field, RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes doubled).
- * Text starting with = + - @ (or tab/CR) is prefixed with ' so a spreadsheet does not run it as
- * a formula (CSV injection); numbers are written as numbers.
+ * Text that a spreadsheet could run as a formula (CSV injection) is prefixed with ': one whose
+ * first character after any leading white space (spaces, tab, CR, LF, U+3000, zero-width space,
+ * BOM) is = + - @ or their full-width forms ＝ ＋ － ＠, or that starts with tab or CR.
+ * Numbers are written as numbers.
  */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+const FORMULA = /^(?:[\s\u3000\u200B\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|[\t\r])/;
 
 export interface Column<T> {
   header: string;

@@ -40,6 +40,14 @@ describe('CSV', () => {
     expect(csvField('\tcmd')).toBe("'\tcmd");
   });
 
+  test('formula injection behind leading white space or in full-width forms is guarded too', () => {
+    for (const payload of [' =1+1', '\n=HYPERLINK("x")', '\u3000=1', '\u200B=1', '\uFEFF+1', '\t@SUM(A1)', '＝1+1', '＋1', '－1', '＠A1', ' \u3000 -1']) {
+      const field = csvField(payload);
+      expect(field.replace(/^"/, ''), JSON.stringify(payload)).toMatch(/^'/);
+    }
+    for (const plain of ['血钾 4.1', 'A-1', '1-2', '李明']) expect(csvField(plain)).toBe(plain);
+  });
+
   test('empty values', () => {
     expect(csvField(null)).toBe('');
     expect(csvField(undefined)).toBe('');

@@ -13,6 +13,9 @@
  *   npm run hub -- config show --hospital <id>
  *   npm run hub -- keys show                                  the public key to pin in policy
  *   npm run hub -- stats                                      what arrived, per hospital
+ *   npm run hub -- account add --username <u> --name <显示名> --role quality|department_head|region|admin
+ *                              [--hospital <id>] [--department <科室>]   (password on stdin, or $HUB_ACCOUNT_PASSWORD)
+ *   npm run hub -- account list | account disable <username>
  *
  * HUB_DATABASE_URL=postgres://… uses a PostgreSQL server instead of PGlite in <data>/pglite.
  * While a hub runs on PGlite, commands go through its admin socket (<data>/admin.sock).
@@ -40,6 +43,9 @@ const { values, positionals } = parseArgs({
     activate: { type: 'string', multiple: true },
     'activate-all': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    username: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
   },
 });
 
@@ -100,6 +106,18 @@ async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The first line of stdin (a password piped in; never an argument, which ps would show). */
+async function readStdinLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
 }
 
 const [group = 'serve', verb, arg] = positionals;
@@ -163,6 +181,28 @@ try {
       break;
     case 'stats':
       print(await admin('stats'));
+      break;
+    case 'account add': {
+      const password = process.env.HUB_ACCOUNT_PASSWORD ?? (await readStdinLine());
+      const { password: _hidden, ...shown } = (await admin('account.add', {
+        actor,
+        account: {
+          username: need(values.username, '--username'),
+          displayName: values.name ?? values.username,
+          role: need(values.role, '--role'),
+          ...(values.hospital ? { hospitalId: values.hospital } : {}),
+          ...(values.department ? { department: values.department } : {}),
+          password,
+        },
+      })) as Record<string, unknown>;
+      print(shown);
+      break;
+    }
+    case 'account list':
+      print(await admin('account.list'));
+      break;
+    case 'account disable':
+      print(await admin('account.disable', { username: need(arg, 'username'), actor }));
       break;
     default:
       fail(`unknown command "${positionals.join(' ')}" (see hub/main.ts or docs/hub.md)`);

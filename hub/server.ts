@@ -9,6 +9,9 @@ import { checkDecision, storeDecisions } from './ingest/feedback.ts';
 import { checkEvent, storeEvents } from './ingest/events.ts';
 import { FleetConfigs } from './fleet/config.ts';
 import { KnownNames } from './ingest/names.ts';
+import { registerDashboard } from './monitoring/routes.ts';
+import { RollupRefresher } from './monitoring/refresh.ts';
+import type { DeviationRule } from '../shared/stats/deviation.ts';
 import { loggerOptions, type HubLogOptions } from './ops/logging.ts';
 
 /** The CDS service the browsers post to: `{base}/feedback` (CDS Hooks 2.0) and `{base}/events`. */
@@ -23,11 +26,17 @@ export interface HubOptions {
   log?: HubLogOptions;
   /** How long a token row is trusted before it is read again (a revocation elsewhere takes this long). */
   tokenTtlMs?: number;
+  /** The dashboards' deviation rule. */
+  deviationRule?: DeviationRule;
+  /** Where the built dashboard is (dist/hub-dashboard). */
+  dashboardDir?: string;
 }
 
 export interface Hub {
   app: FastifyInstance;
   tokens: TokenAuthority;
+  /** Rebuilds the monitoring rollups; startHub runs it every few seconds. */
+  refresher: RollupRefresher;
 }
 
 declare module 'fastify' {
@@ -56,6 +65,7 @@ export function buildHub(options: HubOptions): Hub {
   const tokens = new TokenAuthority(db, options.tokenTtlMs);
   const fleet = new FleetConfigs(db, keys);
   const known = new KnownNames();
+  const refresher = new RollupRefresher(db);
   const app = Fastify({
     logger: loggerOptions(options.log),
     bodyLimit: BODY_LIMIT,
@@ -150,5 +160,7 @@ export function buildHub(options: HubOptions): Hub {
     }),
   );
 
-  return { app, tokens };
+  registerDashboard(app, { db, keys, refresher, ...(options.deviationRule ? { rule: options.deviationRule } : {}), ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}) });
+
+  return { app, tokens, refresher };
 }

@@ -79,7 +79,7 @@ export interface RunningHub {
 export async function startHub(options: HubPlaces & { port?: number; host?: string; log?: HubLogOptions }): Promise<RunningHub> {
   const dataDir = resolve(options.dataDir);
   const { db, keys, release } = await openHubStorage({ ...options, dataDir });
-  const { app, tokens } = buildHub({ db, keys, log: options.log });
+  const { app, tokens, refresher } = buildHub({ db, keys, log: options.log });
   try {
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1' });
   } catch (err) {
@@ -87,7 +87,9 @@ export async function startHub(options: HubPlaces & { port?: number; host?: stri
     release();
     throw err;
   }
-  const admin = await startAdminSocket(adminSocketPath(dataDir), { db, keys, tokens });
+  const admin = await startAdminSocket(adminSocketPath(dataDir), { db, keys, tokens, refresher });
+  // Dashboards current within seconds of ingestion (the goal: one minute).
+  refresher.start();
   const { port, address } = app.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
@@ -97,6 +99,7 @@ export async function startHub(options: HubPlaces & { port?: number; host?: stri
     close: () =>
       (closing ??= (async () => {
         await admin.close().catch(() => undefined);
+        await refresher.stop();
         // A connection kept alive after its last answer would hold close() open for the keep-alive
         // timeout: close each one as soon as its request in flight is answered.
         const idle = setInterval(() => app.server.closeIdleConnections(), 50);

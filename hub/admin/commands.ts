@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { HubKeys } from '../security/keys.ts';
 import type { TokenAuthority } from '../auth/tokens.ts';
+import type { RollupRefresher } from '../monitoring/refresh.ts';
+import { addAccount } from '../accounts/accounts.ts';
 import {
   activatePack,
   AdminError,
@@ -22,6 +24,7 @@ export interface AdminContext {
   db: Database;
   keys: HubKeys;
   tokens?: TokenAuthority;
+  refresher?: RollupRefresher;
 }
 
 /**
@@ -62,6 +65,16 @@ export const COMMANDS = {
   'config.show': async (ctx: AdminContext, args: { hospitalId: string }) => currentConfigBody(ctx.db, args.hospitalId),
   'keys.show': async (ctx: AdminContext) => ({ publicKey: ctx.keys.publicKey, keyId: ctx.keys.keyId }),
   'stats': async (ctx: AdminContext) => ingestSummary(ctx.db),
+  'account.add': async (ctx: AdminContext, args: { account: unknown; actor: string }) => addAccount(ctx.db, args.account, args.actor),
+  'account.list': async (ctx: AdminContext) =>
+    (await ctx.db.query('select id, username, display_name, role, hospital_id, department, created_at, disabled_at from account order by id')).rows,
+  'account.disable': async (ctx: AdminContext, args: { username: string; actor: string }) => {
+    const { rows } = await ctx.db.query('update account set disabled_at = now() where username = $1 and disabled_at is null returning id', [args.username]);
+    await ctx.db.query(`delete from account_session where account_id in (select id from account where username = $1)`, [args.username]);
+    await ctx.db.query(`insert into hub_audit (actor, action, outcome, detail) values ($1, 'account.disable', $2, $3)`, [args.actor, rows[0] ? 'ok' : 'not-found', JSON.stringify({ username: args.username })]);
+    return { disabled: rows.length > 0 };
+  },
+  'rollups.refresh': async (ctx: AdminContext) => ({ rebuilt: ctx.refresher ? await ctx.refresher.refresh() : 0 }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -24,14 +24,15 @@ export const DECISION_FACTS = `
      prev_facts as (
        select r.hospital_id, r.shown_day from report_fact r join latest l using (hospital_id, patient_ref, result_id)),
      facts as (
-       insert into report_fact as r (hospital_id, patient_ref, result_id, first_shown_at, shown_day, ${DECISION_COLUMNS.join(', ')}, cited)
-       select l.hospital_id, l.patient_ref, l.result_id, e.first_at, ${dayOf('e.first_at')},
+       insert into report_fact as r (hospital_id, patient_ref, patient_sealed, result_id, first_shown_at, shown_day, ${DECISION_COLUMNS.join(', ')}, cited)
+       select l.hospital_id, l.patient_ref, decode(l.patient_sealed, 'base64'), l.result_id, e.first_at, ${dayOf('e.first_at')},
          l.card, l.outcome, l.reason_code, l.decided_at, l.uuid, l.saved_price, l.campus_id, l.department, l.physician,
          l.item_id, l.item_name, l.item_category, l.issuer_id, l.issuer_name,
          exists (select 1 from event c where c.hospital_id = l.hospital_id and c.kind = 'cited' and c.card = l.card)
        from latest l join earliest e using (hospital_id, patient_ref, result_id)
        order by 1, 2, 3
        on conflict (hospital_id, patient_ref, result_id) do update set
+         patient_sealed = coalesce(r.patient_sealed, excluded.patient_sealed),
          first_shown_at = least(r.first_shown_at, excluded.first_shown_at),
          shown_day = least(r.shown_day, excluded.shown_day),
          cited = r.cited or excluded.cited,
@@ -54,11 +55,12 @@ export const EVENT_FACTS = `
      prev_facts as (
        select r.hospital_id, r.shown_day from report_fact r join firstp f using (hospital_id, patient_ref, result_id)),
      facts as (
-       insert into report_fact as r (hospital_id, patient_ref, result_id, first_shown_at, shown_day, prompts, card, ${PROMPT_DIMENSIONS.join(', ')})
-       select hospital_id, patient_ref, result_id, occurred_at, ${dayOf('occurred_at')}, n, card, ${PROMPT_DIMENSIONS.join(', ')}
+       insert into report_fact as r (hospital_id, patient_ref, patient_sealed, result_id, first_shown_at, shown_day, prompts, card, ${PROMPT_DIMENSIONS.join(', ')})
+       select hospital_id, patient_ref, decode(patient_sealed, 'base64'), result_id, occurred_at, ${dayOf('occurred_at')}, n, card, ${PROMPT_DIMENSIONS.join(', ')}
        from firstp order by 1, 2, 3
        on conflict (hospital_id, patient_ref, result_id) do update set
          prompts = r.prompts + excluded.prompts,
+         patient_sealed = coalesce(r.patient_sealed, excluded.patient_sealed),
          card = coalesce(r.card, excluded.card),
          first_shown_at = least(r.first_shown_at, excluded.first_shown_at),
          shown_day = least(r.shown_day, excluded.shown_day),

@@ -6,6 +6,8 @@
 create table report_fact (
   hospital_id text not null references hospital (id),
   patient_ref text not null,
+  -- The identifier, sealed for the hospital (as in decision/event), for the audited drill-down.
+  patient_sealed bytea,
   result_id text not null,
   first_shown_at timestamptz not null,
   -- first_shown_at as a calendar day in the hub's time zone (Asia/Shanghai): the report's period.

@@ -21,7 +21,8 @@ let failed = typeFailures;
 try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed = json.numPassedTests;
-  failed += json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
+  // A file that fails outside its tests (a hook, an import) fails no test: count the file then.
+  failed += Math.max(json.numFailedTests, json.numFailedTestSuites ?? 0) + (json.numRuntimeErrorTestSuites ?? 0);
 } catch {
   failed = Math.max(failed, 1);
 }

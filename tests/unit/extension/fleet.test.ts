@@ -42,7 +42,8 @@ beforeAll(async () => {
   hub = buildHub({ db, keys, log: { level: 'silent' } });
   await importOrg(db, { hospitals: [{ id: 'zj-rmyy', name: '湛江中心人民医院' }] }, 'test');
   token = (await issueToken(db, { hospitalId: 'zj-rmyy', scope: 'hospital', label: 'test', actor: 'test' })).token;
-});
+  // A new PGlite database runs initdb (seconds on a loaded 2-core machine).
+}, 60_000);
 afterAll(async () => {
   await hub.app.close();
   await db.close();

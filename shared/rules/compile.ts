@@ -1,4 +1,6 @@
+import { ISSUER_LOCAL_ITEM_SYSTEM, NHSA_SERVICE_ITEM_SYSTEM } from '../domain/codes.ts';
 import { normalizeItemName, normalizeMark } from './match/normalize-name.ts';
+import { specimenClass, type SpecimenClass } from './match/specimen.ts';
 import type { BilingualText, Category } from './schema/common.ts';
 import type { CatalogItem, NegativeWhen } from './schema/catalog-item.ts';
 import { levelRank, type Institution, type Qualification } from './schema/institution.ts';
@@ -25,6 +27,8 @@ export interface CompiledItem {
   groupBit: number;
   limitDays: number;
   limitFromDefault: boolean;
+  /** The item's 标本类别 kind, when the catalog names one. */
+  specimenClass: SpecimenClass | undefined;
   negatives: CompiledNegative[];
   /** The negatives that can hold without encounter flags, in the same order. */
   negativesWithoutFlags: CompiledNegative[];
@@ -100,11 +104,19 @@ export interface CompiledPack {
   itemsById: Map<string, CompiledItem>;
   /** How many qualifications the institutions hold in all (CompiledQualification.index). */
   qualificationCount: number;
+  /** 项目对照表 by issuer (institution id); confirmed lines only. */
+  codeMaps: Map<string, CompiledCodeMap>;
   /**
    * Answers that depend only on the pack, the issuer and the receiving institution, filled in as
    * evaluations meet issuers: by receiving institution (the one the receiver was built from).
    */
   byReceiver: Map<CompiledInstitution, ReceiverTables>;
+}
+
+/** One issuer's 项目对照表: its codes (in the code systems it uses) → catalog item, or null for "not a catalog item". */
+export interface CompiledCodeMap {
+  systems: ReadonlySet<string>;
+  byCode: Map<string, { ci: CompiledItem | null; specimen: SpecimenClass | undefined }>;
 }
 
 export interface ReceiverTables {
@@ -141,6 +153,7 @@ export function compilePacks(packs: readonly RulePack[]): CompiledPack[] {
 export function normalizeSystem(system: string): string {
   const s = system.trim().toLowerCase().replace(/\/+$/, '');
   if (s === 'loinc' || s === 'http://loinc.org' || s === 'urn:oid:2.16.840.1.113883.6.1') return 'http://loinc.org';
+  if (s === 'nhsa' || s === '医保' || s === '医保医疗服务项目' || s === NHSA_SERVICE_ITEM_SYSTEM) return NHSA_SERVICE_ITEM_SYSTEM;
   return s;
 }
 
@@ -174,6 +187,7 @@ function build(pack: RulePack): CompiledPack {
       groupBit: groupIndex.get(item.group)! < 31 ? 1 << groupIndex.get(item.group)! : 0,
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
+      specimenClass: specimenClass(item.specimen),
       negatives: [],
       negativesWithoutFlags: [],
       view,
@@ -290,6 +304,18 @@ function build(pack: RulePack): CompiledPack {
     regionChain.set(r.name, chain);
   }
 
+  const codeMaps = new Map<string, CompiledCodeMap>();
+  for (const map of pack.codeMaps) {
+    let compiledMap = codeMaps.get(map.issuer);
+    if (compiledMap === undefined) codeMaps.set(map.issuer, (compiledMap = { systems: new Set(), byCode: new Map() }));
+    (compiledMap.systems as Set<string>).add(normalizeSystem(map.system ?? ISSUER_LOCAL_ITEM_SYSTEM));
+    for (const entry of map.entries) {
+      if (entry.review || compiledMap.byCode.has(entry.code)) continue;
+      const ci = entry.item === undefined ? null : (itemsById.get(entry.item) ?? null);
+      compiledMap.byCode.set(entry.code, { ci, specimen: specimenClass(entry.specimen) });
+    }
+  }
+
   return {
     pack,
     ref: { id: pack.meta.id, name: pack.meta.name, version: pack.meta.version },
@@ -311,6 +337,7 @@ function build(pack: RulePack): CompiledPack {
     groups: [...groupIndex.keys()],
     itemsById,
     qualificationCount,
+    codeMaps,
     byReceiver: new Map(),
   };
 }

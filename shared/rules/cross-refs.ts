@@ -1,6 +1,7 @@
 import type { Problem } from './problems.ts';
 import type { RulePack } from './schema/rule-pack.ts';
 import { normalizeItemName, normalizeMark } from './match/normalize-name.ts';
+import { specimenClass, specimensConflict } from './match/specimen.ts';
 
 /**
  * 交叉校验: what a schema cannot see — ids used once, references that resolve, names and codes
@@ -138,6 +139,30 @@ export function crossCheck(pack: RulePack): Problem[] {
   });
 
   uniqueIds(pack.retestReasons.map((r) => r.code), 'retestReasons', 'code', add);
+
+  const institutionIds = new Set(pack.institutions.map((x) => x.id));
+  const itemsById = new Map(pack.catalog.map((c) => [c.id, c]));
+  const mapsByIssuer = new Map<string, number>();
+  pack.codeMaps.forEach((map, i) => {
+    const at = `codeMaps[${i}]`;
+    if (!institutionIds.has(map.issuer)) add(`${at}.issuer`, `unknown institution id "${map.issuer}"`);
+    const prior = mapsByIssuer.get(map.issuer);
+    if (prior !== undefined) add(`${at}.issuer`, `issuer "${map.issuer}" already has codeMaps[${prior}] (one map per issuer)`);
+    else mapsByIssuer.set(map.issuer, i);
+    const codes = new Map<string, number>();
+    map.entries.forEach((e, j) => {
+      const first = codes.get(e.code);
+      if (first !== undefined) add(`${at}.entries[${j}].code`, `code "${e.code}" is also entries[${first}]`);
+      else codes.set(e.code, j);
+      if (e.item === undefined) return;
+      const item = itemsById.get(e.item);
+      if (!item) return add(`${at}.entries[${j}].item`, `unknown catalog item id "${e.item}"`);
+      // Never across specimens: a urine line cannot be the serum item.
+      if (specimensConflict(specimenClass(e.specimen), specimenClass(item.specimen))) {
+        add(`${at}.entries[${j}].item`, `specimen "${e.specimen}" differs from catalog item "${item.id}" (${item.specimen})`);
+      }
+    });
+  });
   return problems;
 }
 

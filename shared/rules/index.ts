@@ -26,5 +26,8 @@ export {
   type RuleId,
 } from './verdict.ts';
 export type { Prompts, OrderPrompt, ItemPrompt } from './prompts.ts';
+export { panelCoverage, type PanelCoverage, type CoveredItem } from './panel-coverage.ts';
+export { CodeMap, CodeMapEntry } from './schema/code-map.ts';
+export { specimenClass, nameSpecimen, specimensConflict, type SpecimenClass } from './match/specimen.ts';
 export { EvaluationCase, parseCase, type ParseCaseResult } from './case.ts';
 export { loadBundledPacks, bundledPackJson } from './bundled.ts';

@@ -7,6 +7,7 @@ import { notInCatalogDetail } from './rules/catalog.ts';
 import {
   blank,
   clockTime,
+  clockUsed,
   futureDetail,
   missingDetail,
   notFinal,
@@ -14,10 +15,11 @@ import {
   unreadableDetail,
 } from './rules/completeness.ts';
 import { normalizeItemName } from './match/normalize-name.ts';
+import { specimenClass, specimensConflict } from './match/specimen.ts';
 import { checkLevel, levelApplies, sameAlliance } from './rules/level.ts';
 import { firstNegative, negativeDetail } from './rules/negative-list.ts';
 import type { Outcome } from './rules/outcome.ts';
-import { checkQualification, qualify } from './rules/qualification.ts';
+import { carriesMark, checkQualification, qualify } from './rules/qualification.ts';
 import type { Receiver } from './rules/receiver.ts';
 import { timeOutcome } from './rules/time-limit.ts';
 import { formatDay, MS_PER_DAY } from './time/calendar.ts';
@@ -112,8 +114,18 @@ export class PackContext implements Explainer {
     return null;
   }
 
-  /** matchCompiled, with the code system's table remembered between results. */
-  matchItem(item: ExternalResult['item']): CompiledItem | null {
+  /**
+   * matchCompiled, with the code system's table remembered between results; then the issuer's
+   * 项目对照表 for its local codes; then the name. A match whose specimen kind differs from the
+   * result's (尿 vs 血) is no match.
+   */
+  matchItem(item: ExternalResult['item'], issuer: CompiledInstitution | null, specimen: string | undefined): CompiledItem | null {
+    const hit = this.matchItemBy(item, issuer, specimen);
+    if (hit === null || specimen === undefined || hit.specimenClass === undefined) return hit;
+    return specimensConflict(hit.specimenClass, specimenClass(specimen)) ? null : hit;
+  }
+
+  private matchItemBy(item: ExternalResult['item'], issuer: CompiledInstitution | null, specimen: string | undefined): CompiledItem | null {
     const cp = this.cp;
     const codes = item.codes;
     if (codes !== undefined) {
@@ -134,6 +146,19 @@ export class PackContext implements Explainer {
         if (hit) {
           this.matchedBy = 'code';
           return hit;
+        }
+      }
+      const map = issuer === null ? undefined : cp.codeMaps.get(issuer.inst.id);
+      if (map !== undefined) {
+        for (let i = 0; i < codes.length; i++) {
+          const c = codes[i]!;
+          if (c.system !== undefined && !map.systems.has(systemKey(c.system))) continue;
+          const entry = map.byCode.get(trimmed(c.code));
+          if (entry === undefined) continue;
+          this.matchedBy = 'code';
+          // Reviewed as "not a catalog item", or the line is for another specimen: no match, and no name guess either.
+          if (entry.ci === null || (specimen !== undefined && specimensConflict(entry.specimen, specimenClass(specimen)))) return null;
+          return entry.ci;
         }
       }
     }
@@ -186,7 +211,7 @@ export class PackContext implements Explainer {
       return explain(v.reasonShort, o.detail, v.rule, cp);
     }
     const w = { clockDate: v.clockDate!, lastValidDay: v.lastValidDay!, daysLeft: v.daysLeft! };
-    const o = timeOutcome(w, v.timeLimitDays!, v.item!.category, this.basis);
+    const o = timeOutcome(w, v.timeLimitDays!, v.item!.category, v.clockBasis ?? this.basis);
     return explain(v.reasonShort, o.detail, o.rule, cp);
   }
 }
@@ -213,27 +238,28 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
     return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => notFinalDetail(status!));
   }
   const raw = clockTime(result, ctx.basis);
+  const basisUsed = clockUsed;
   if (blank(raw)) {
     const basis = ctx.basis;
     return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => missingDetail(basis));
   }
   const wallMs = ctx.readWall(raw);
   if (Number.isNaN(wallMs)) {
-    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => unreadableDetail(raw));
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => unreadableDetail(raw), basisUsed);
   }
   const day = Math.floor(wallMs / MS_PER_DAY);
   if (ctx.wallDateOnly ? day > ctx.now.day : wallMs > ctx.now.wallMs) {
-    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => futureDetail(day));
+    return refuse(result, ctx, 'incomplete', 'completeness', null, null, view, null, () => futureDetail(day), basisUsed);
   }
   const clockDate = formatDay(day);
 
   // 互认项目清单
   const route = issuer === null ? 0 : ctx.route(issuer);
-  const ci = ctx.matchItem(result.item);
+  const ci = ctx.matchItem(result.item, issuer, result.specimen);
   const by = ci === null ? null : ctx.matchedBy;
   if (ci === null && !(route === ALLIANCE && ctx.allianceAllItems)) {
     const name = result.item.name;
-    return refuse(result, ctx, 'not-in-catalog', 'catalog', clockDate, null, view, null, () => notInCatalogDetail(name));
+    return refuse(result, ctx, 'not-in-catalog', 'catalog', clockDate, null, view, null, () => notInCatalogDetail(name), basisUsed);
   }
   const item = ci === null ? Object.freeze({ id: null, name: result.item.name, category: result.category, group: null, price: null }) : ci.view;
 
@@ -245,7 +271,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
     const abnormal = result.abnormal === true;
     const flags = ctx.flags;
     return refuse(result, ctx, 'negative-listed', negative.rule, clockDate, item, view, by, () =>
-      negativeDetail(negative, name, abnormal, flags, cp),
+      negativeDetail(negative, name, abnormal, flags, cp), basisUsed,
     );
   }
 
@@ -255,25 +281,27 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
     return refuse(result, ctx, 'unknown-issuer', 'issuer', clockDate, item, view, by, () => ({
       'zh-CN': `${named}不在互认机构清单内`,
       en: `${named} is not in the institutions list`,
-    }));
+    }), basisUsed);
   }
 
   // 互认资质, 同级互认、下级认上级 (an alliance member skips both)
   let via: 'alliance' | 'level' = 'alliance';
   let mark: string | null = null;
+  let markSource: 'result' | 'pack' | null = null;
   if (route !== ALLIANCE) {
     const q = qualify(result.marks, cp, issuer, ci!, day, ctx.receiver, ctx.markOk);
     if (typeof q === 'string') {
       // The sentence is rebuilt from the verdict's own fields when read (see explain).
       const s: VerdictStatus = 'issuer-not-qualified';
       return new VerdictRecord(result.id, s, reasonShort(s, null), q, cp.ref, item, by, view, null, null,
-        clockDate, ctx.basis, null, null, null, null, ctx, null, NaN);
+        clockDate, basisUsed, null, null, null, null, ctx, null, NaN);
     }
     mark = q.label;
+    markSource = carriesMark(q, result.marks) ? 'result' : 'pack';
     if (route === LEVEL_FAILS) {
       const s: VerdictStatus = 'level-not-applicable';
       return new VerdictRecord(result.id, s, reasonShort(s, null), 'level', cp.ref, item, by, view, null, mark,
-        clockDate, ctx.basis, null, null, null, null, ctx, null, wallMs);
+        clockDate, basisUsed, null, null, null, null, ctx, null, wallMs, markSource);
     }
     via = 'level';
   }
@@ -283,7 +311,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   const daysLeft = limit - (ctx.now.day - day);
   const s: VerdictStatus = daysLeft < 0 ? 'expired' : 'recognizable';
   return new VerdictRecord(result.id, s, reasonShort(s, limit), 'time-limit', cp.ref, item, by, view, via, mark,
-    clockDate, ctx.basis, limit, ci !== null ? ci.limitFromDefault : true, formatDay(day + limit), daysLeft, ctx, null, wallMs);
+    clockDate, basisUsed, limit, ci !== null ? ci.limitFromDefault : true, formatDay(day + limit), daysLeft, ctx, null, wallMs, markSource);
 }
 
 /** A verdict refused by a rule before the time limit; detail is built only if it is read. */
@@ -297,7 +325,8 @@ function refuse(
   issuer: Verdict['issuer'],
   by: 'code' | 'name' | null,
   detail: () => BilingualText,
+  basis: 'collection' | 'report' = ctx.basis,
 ): Verdict {
   return new VerdictRecord(result.id, status, reasonShort(status, null), rule, ctx.cp.ref, item, by, issuer, null, null,
-    clockDate, ctx.basis, null, null, null, null, ctx, detail, NaN);
+    clockDate, basis, null, null, null, null, ctx, detail, NaN);
 }

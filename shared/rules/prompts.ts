@@ -5,6 +5,7 @@ import { readClock } from './time/clock-reading.ts';
 import { matchCompiled } from './match/match-catalog-item.ts';
 import { normalizeItemName } from './match/normalize-name.ts';
 import { VerdictRecord, type Verdict, type VerdictItem } from './verdict.ts';
+import { panelCoverage, type PanelCoverage } from './panel-coverage.ts';
 
 /** 开单提醒: for an order being placed, the best recognizable result for the same item. */
 export interface OrderPrompt {
@@ -16,6 +17,11 @@ export interface OrderPrompt {
   best: Verdict | null;
   /** Every recognizable result for the item, best first. */
   resultIds: string[];
+  /**
+   * For a panel order (血脂): which members have a recognizable result. The order may be spared only
+   * when `complete`; null for an item without members.
+   */
+  coverage: PanelCoverage | null;
 }
 
 /** 就诊提醒: recognizable results grouped by item, for when the patient is opened. */
@@ -103,6 +109,7 @@ export function buildPrompts(
     const codes = order.code === undefined ? [] : [{ system: order.codeSystem, code: order.code }];
     const matches: OrderPrompt['matches'] = [];
     const found: Judged[] = [];
+    let coverage: PanelCoverage | null = null;
     for (const cp of cps) {
       const m = matchCompiled(cp, { name: order.name, codes });
       if (m === null) continue;
@@ -114,9 +121,18 @@ export function buildPrompts(
         const list = view === undefined ? undefined : groups.get(view);
         if (list !== undefined) found.push(...list);
       }
+      if (item.members.length > 0) {
+        const recognizable = new Set(item.members.concat(item.id).filter((id) => {
+          const view = cp.itemsById.get(id)?.view;
+          return view !== undefined && groups.has(view);
+        }));
+        const c = panelCoverage(cp.pack, item.id, recognizable);
+        // The most complete coverage across packs that list the panel.
+        if (c !== null && (coverage === null || c.covered.length > coverage.covered.length)) coverage = c;
+      }
     }
     found.sort(better);
-    return { orderIndex, order, matches, best: found[0]?.verdict ?? null, resultIds: found.map((j) => j.verdict.resultId) };
+    return { orderIndex, order, matches, best: found[0]?.verdict ?? null, resultIds: found.map((j) => j.verdict.resultId), coverage };
   });
   return { orders: orderPrompts, items };
 }

@@ -70,8 +70,14 @@ export interface Verdict {
   via: 'level' | 'alliance' | null;
   /** The qualification mark relied on, e.g. 湛江市 HR. */
   mark: string | null;
+  /**
+   * Where the mark comes from: printed on the result (result), or only the issuer's qualification
+   * in the pack (pack). Null when no mark was relied on (an alliance member).
+   */
+  markSource: 'result' | 'pack' | null;
   /** Clock date D (YYYY-MM-DD in the pack's time zone). */
   clockDate: string | null;
+  /** The clock read: the pack's basis, or the other one when the result lacks it (FHIR `issued` without effective[x]). */
   clockBasis: 'collection' | 'report' | null;
   timeLimitDays: number | null;
   /** True when the limit is the category default (the list gives no per-item limit). */
@@ -143,6 +149,7 @@ export class VerdictRecord implements Verdict {
   declare issuer: Readonly<VerdictIssuer> | null;
   declare via: 'level' | 'alliance' | null;
   declare mark: string | null;
+  declare markSource: 'result' | 'pack' | null;
   declare clockDate: string | null;
   declare clockBasis: 'collection' | 'report' | null;
   declare timeLimitDays: number | null;
@@ -176,6 +183,7 @@ export class VerdictRecord implements Verdict {
     explainer: Explainer,
     detail: (() => BilingualText) | null,
     wallMs: number,
+    markSource: 'result' | 'pack' | null = null,
   ) {
     this.resultId = resultId;
     this.status = status;
@@ -187,6 +195,7 @@ export class VerdictRecord implements Verdict {
     this.issuer = issuer;
     this.via = via;
     this.mark = mark;
+    this.markSource = markSource;
     this.clockDate = clockDate;
     this.clockBasis = clockBasis;
     this.timeLimitDays = timeLimitDays;
@@ -225,6 +234,7 @@ export class VerdictRecord implements Verdict {
       issuer: this.issuer,
       via: this.via,
       mark: this.mark,
+      markSource: this.markSource,
       clockDate: this.clockDate,
       clockBasis: this.clockBasis,
       timeLimitDays: this.timeLimitDays,

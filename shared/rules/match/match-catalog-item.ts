@@ -42,24 +42,21 @@ export function matchCompiled(
   return ci === null ? null : ci.byName;
 }
 
-/** Whole-name match, cached per raw name on the compiled pack. */
+/**
+ * Whole-name match, cached per raw name on the compiled pack. "X(Y)" matches only when both X and
+ * Y name the same item (谷丙转氨酶(ALT)): a part that names nothing or another specimen (尿钾(K),
+ * 钾(尿), 钾(复查)) is a qualifier that must not be dropped, so the name matches nothing.
+ */
 export function matchName(cp: CompiledPack, name: string): CompiledItem | null {
   const cached = cp.nameCache.get(name);
   if (cached !== undefined) return cached;
   const normalized = normalizeItemName(name);
   const [whole, ...parts] = nameCandidates(normalized);
   let found: CompiledItem | null = cp.itemsByName.get(whole ?? '') ?? null;
-  if (found === null) {
-    // "X(Y)": accept only when the parts that match agree on one item.
-    for (const part of parts) {
-      const hit = cp.itemsByName.get(part);
-      if (hit === undefined) continue;
-      if (found !== null && found !== hit) {
-        found = null;
-        break;
-      }
-      found = hit;
-    }
+  if (found === null && parts.length === 2) {
+    const outer = cp.itemsByName.get(parts[0]!);
+    const inner = cp.itemsByName.get(parts[1]!);
+    found = outer !== undefined && outer === inner ? outer : null;
   }
   if (cp.nameCache.size > 50_000) cp.nameCache.clear();
   cp.nameCache.set(name, found);

@@ -17,16 +17,13 @@ export function normalizeMark(mark: string): string {
 }
 
 /**
- * Names to try, best first: the whole name, then for "X(Y)" the part outside and the part inside
- * the brackets (谷丙转氨酶(ALT) → 谷丙转氨酶, alt). The caller refuses a match when the parts
- * name different items.
+ * Names to try: the whole name, then for "X(Y)" the part outside and the part inside the brackets
+ * (谷丙转氨酶(ALT) → 谷丙转氨酶, alt). The caller accepts the parts only when both name the same item.
  */
 export function nameCandidates(normalized: string): string[] {
   const m = BRACKETED.exec(normalized);
-  if (!m) return [normalized];
-  const outer = m[1] ?? '';
-  const inner = m[2] ?? '';
-  return [normalized, outer, inner].filter((c) => c !== '');
+  if (!m || !m[1] || !m[2]) return [normalized];
+  return [normalized, m[1], m[2]];
 }
 
 const OPEN_BRACKETS = /[[{【〔〖［「『〈《]/g;

@@ -13,10 +13,32 @@ export function notFinal(status: string | undefined): boolean {
   return status !== undefined && status !== 'final' && NOT_FINAL.has(status);
 }
 
-/** The raw clock time a pack reads: collection, or report falling back to collection. */
+/**
+ * The raw clock time a pack reads: its basis, else the other one. A result with no collection
+ * time (FHIR without effective[x], a 检查报告 without 检查日期) is dated by its report time, and
+ * the verdict's clockBasis says so; clockUsed tells which one the last call read.
+ */
 export function clockTime(result: ExternalResult, basis: 'collection' | 'report'): string | undefined {
-  return basis === 'collection' ? result.collectedAt : (result.reportedAt ?? result.collectedAt);
+  if (basis === 'collection') {
+    const c = result.collectedAt;
+    if (c !== undefined && !blank(c)) {
+      clockUsed = 'collection';
+      return c;
+    }
+    clockUsed = 'report';
+    return result.reportedAt ?? c;
+  }
+  const r = result.reportedAt;
+  if (r !== undefined && !blank(r)) {
+    clockUsed = 'report';
+    return r;
+  }
+  clockUsed = 'collection';
+  return result.collectedAt ?? r;
 }
+
+/** Which clock the last clockTime call read. */
+export let clockUsed: 'collection' | 'report' = 'collection';
 
 /** Missing or blank (String.prototype.trim's whitespace): a digit first is the usual answer. */
 export function blank(raw: string | undefined): raw is undefined {

@@ -122,7 +122,8 @@ export function markValidHere(cp: CompiledPack, cq: CompiledQualification, categ
   return false;
 }
 
-function carriesMark(cq: CompiledQualification, printed: readonly string[] | undefined): boolean {
+/** Whether the result itself carries one of the qualification's mark spellings. */
+export function carriesMark(cq: CompiledQualification, printed: readonly string[] | undefined): boolean {
   if (printed === undefined) return false;
   for (let i = 0; i < printed.length; i++) if (cq.markKeys.has(markKey(printed[i]!))) return true;
   return false;

@@ -35,6 +35,8 @@ export const CatalogItem = z.strictObject({
   /** 专业分组, e.g. 临床化学, 临床血液体液 …, 普通放射, CT, MRI, 超声. */
   group: z.string().trim().min(1),
   codes: z.array(PackCode).default([]),
+  /** 标本类别 the item is defined on (血清, 全血, 尿液 …): results of another specimen kind never match. */
+  specimen: z.string().trim().min(1).max(32).optional(),
   /** 参考时限 in days; absent means the category default applies. */
   timeLimitDays: z.number().int().min(0).max(3650).optional(),
   /** 参考价格 in 元, for the money-saved figure. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CatalogItem } from './catalog-item.ts';
+import { CodeMap } from './code-map.ts';
 import { Alliance, Institution } from './institution.ts';
 import { Clock, Defaults, Mark, PackMeta, Region, SituationFlag } from './meta.ts';
 import { NegativeEntry, RecognitionPolicy } from './policy.ts';
@@ -25,6 +26,8 @@ export const RulePack = z.strictObject({
   policy: RecognitionPolicy,
   negativeList: z.array(NegativeEntry).default([]),
   retestReasons: z.array(RetestReason).min(1, 'a pack must list its re-test reasons'),
+  /** 项目对照表: per issuer, its local item codes → catalog items (WS/T 500 documents carry no LOINC). */
+  codeMaps: z.array(CodeMap).default([]),
 });
 export type RulePack = z.infer<typeof RulePack>;
 /** The JSON as written, before defaults are filled in. */

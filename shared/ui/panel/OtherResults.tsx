@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useLocale, useT } from '../i18n/I18nProvider';
+import { ResultRows } from './ResultRows';
 import type { OtherModel } from './view-model';
 
 const PAGE = 30;
@@ -25,6 +26,8 @@ export function OtherResults({ others }: { others: readonly OtherModel[] }) {
             <span className="hr-other-reason" title={o.verdict.explanation[locale]}>
               {o.verdict.reasonShort[locale]}
             </span>
+            {/* Values, units and ranges here too: a result that cannot be recognized is still worth reading. */}
+            <ResultRows results={o.results} />
           </li>
         ))}
       </ul>

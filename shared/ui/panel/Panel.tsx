@@ -142,6 +142,16 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         {refreshing && ` · ${t('refreshing')}`}
       </p>
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
+      {shown.unreadableDocuments && shown.unreadableDocuments.length > 0 && (
+        <details className="hr-unreadable-docs">
+          <summary>{t('unreadableDocumentsHeading', { count: shown.unreadableDocuments.length })}</summary>
+          <ul>
+            {shown.unreadableDocuments.slice(0, 50).map((d, i) => (
+              <li key={`${d.ref}-${i}`}>{t('unreadableDocument', { ref: d.ref, reason: d.reason })}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {rulesError && (
         <p className="hr-error" role="alert">
           {t('rulesUnavailable')}

@@ -50,12 +50,19 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
   };
 
   const decided = card.decision && !revising ? card.decision : undefined;
-  const summary = t('summary', {
-    issuer,
-    date: verdict.clockDate ?? '',
-    item: card.item.name,
-    mark: verdict.mark ? `（${verdict.mark}）` : verdict.via === 'alliance' ? `（${t('viaAlliance')}）` : '',
-  });
+  const coverage = card.coverage;
+  const partial = coverage !== undefined && !coverage.complete;
+  const names = (items: readonly { name: string }[]) => items.map((i) => i.name).join('、');
+  // "可免于重复检查" only when the whole panel is covered; otherwise say what is and is not.
+  const summary = partial
+    ? t('summaryPartial', { issuer, date: verdict.clockDate ?? '', item: card.item.name, covered: names(coverage.covered), missing: names(coverage.missing) })
+    : t('summary', {
+        issuer,
+        date: verdict.clockDate ?? '',
+        item: card.item.name,
+        mark: verdict.mark ? `（${verdict.mark}）` : verdict.via === 'alliance' ? `（${t('viaAlliance')}）` : '',
+      });
+  const dateLabel = verdict.clockBasis === 'report' ? t('clockReport') : card.item.category === 'lab' ? t('clockCollection') : t('clockExam');
 
   return (
     <article className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}
@@ -66,9 +73,24 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
         <span className="hr-status-ok">{verdict.reasonShort[locale]}</span>
       </h3>
       <p className="hr-card-meta">
-        {issuer} · {verdict.clockDate}
-        {verdict.mark && <span className="hr-mark"> · {verdict.mark}</span>}
+        {issuer} · {dateLabel} {verdict.clockDate}
+        {card.clockFallback && <span className="hr-muted"> {t('clockFallback')}</span>}
+        {verdict.mark && (
+          <span className="hr-mark">
+            {' '}
+            · {verdict.mark}
+            <span className="hr-mark-source" data-source={verdict.markSource ?? undefined}>
+              （{verdict.markSource === 'result' ? t('markFromResult') : t('markFromPack')}）
+            </span>
+          </span>
+        )}
       </p>
+      {partial && (
+        <div className="hr-coverage" role="note">
+          <p className="hr-coverage-covered">{t('coverageCovered', { items: names(coverage.covered) })}</p>
+          <p className="hr-coverage-missing">{t('coverageMissing', { items: names(coverage.missing) })}</p>
+        </div>
+      )}
       <p className="hr-days">
         {verdict.daysLeft === 0 ? t('lastDay', { day: verdict.lastValidDay ?? '' }) : t('daysLeft', { days: verdict.daysLeft ?? 0, day: verdict.lastValidDay ?? '' })}
       </p>

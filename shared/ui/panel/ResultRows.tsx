@@ -10,7 +10,17 @@ export function ResultRows({ results }: { results: readonly ExternalResult[] }) 
       {results.map((r) =>
         r.category === 'imaging' ? (
           <li key={r.id}>
-            <span className="hr-conclusion">{r.conclusion ?? r.item.name}</span>
+            {/* Report text from another system: rendered as text (React escapes it), never as markup. */}
+            {r.findings && (
+              <p className="hr-findings">
+                <span className="hr-label">{t('findings')}：</span>
+                {r.findings}
+              </p>
+            )}
+            <span className="hr-conclusion">
+              {r.findings && r.conclusion && <span className="hr-label">{t('conclusion')}：</span>}
+              {r.conclusion ?? r.item.name}
+            </span>
             {r.imagesUrl && /^https?:\/\//.test(r.imagesUrl) && (
               <a href={r.imagesUrl} target="_blank" rel="noopener noreferrer" className="hr-images">
                 {t('viewImages')}
@@ -26,6 +36,7 @@ export function ResultRows({ results }: { results: readonly ExternalResult[] }) 
               {flagText(r) ? ` ${flagText(r)}` : ''}
             </span>
             {referenceRangeText(r) && <span className="hr-range"> {t('referenceRange', { range: referenceRangeText(r)! })}</span>}
+            {r.specimen && <span className="hr-range"> · {t('specimen', { specimen: r.specimen })}</span>}
           </li>
         ),
       )}

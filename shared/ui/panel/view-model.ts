@@ -2,7 +2,7 @@ import type { Decision, Trigger } from '../../domain/decision';
 import type { Order } from '../../domain/encounter';
 import type { ExternalResult } from '../../domain/external-result';
 import { cardId } from '../../decisions/card-id';
-import type { Evaluation, RulePack, Verdict } from '../../rules';
+import { panelCoverage, type Evaluation, type PanelCoverage, type RulePack, type Verdict } from '../../rules';
 
 /** A "可互认" card: one catalog item (a panel or an exam), its best prior result, and what was decided. */
 export interface CardModel {
@@ -18,6 +18,10 @@ export interface CardModel {
   results: ExternalResult[];
   /** Latest decision on this card, if any: shown instead of a prompt. */
   decision?: Decision;
+  /** For a panel (血脂): which members have a recognizable result; spared only when complete. */
+  coverage?: PanelCoverage;
+  /** True when the result lacked the pack's clock and was dated by the other one (FHIR issued, no 检查日期). */
+  clockFallback?: boolean;
 }
 
 /** A result that cannot be recognized, with the reason (grouped per report to keep lists short). */
@@ -74,9 +78,27 @@ export function buildPanelModel(input: {
 
   const cards: CardModel[] = [];
   const covered = new Set<string>();
-  const make = (packId: string, item: CardModel['item'], best: Verdict, resultIds: readonly string[], trigger: Trigger, order?: Order): CardModel => {
+  // Catalog items with a recognizable result, per pack: what a panel card covers.
+  const recognizedItems = new Map<string, Set<string>>();
+  for (const prompt of evaluation.prompts.items) {
+    if (prompt.item.id === null) continue;
+    const set = recognizedItems.get(prompt.packId) ?? new Set<string>();
+    set.add(prompt.item.id);
+    recognizedItems.set(prompt.packId, set);
+  }
+  const coverageOf = (packId: string, itemId: string | null): PanelCoverage | undefined => {
+    const pack = input.packs.find((p) => p.meta.id === packId);
+    if (!pack || itemId === null) return undefined;
+    return panelCoverage(pack, itemId, recognizedItems.get(packId) ?? new Set()) ?? undefined;
+  };
+
+  const make = (packId: string, item: CardModel['item'], best: Verdict, resultIds: readonly string[], trigger: Trigger, order?: Order, coverage?: PanelCoverage): CardModel => {
     const card = cardId(packId, item.id, best.resultId);
-    return { card, trigger, order, packId, item, verdict: best, results: cited(best, resultIds), decision: decisions.get(card) };
+    const model: CardModel = { card, trigger, order, packId, item, verdict: best, results: cited(best, resultIds), decision: decisions.get(card) };
+    if (coverage) model.coverage = coverage;
+    const basis = input.packs.find((p) => p.meta.id === packId)?.clock.basis;
+    if (basis !== undefined && best.clockBasis !== null && best.clockBasis !== basis) model.clockFallback = true;
+    return model;
   };
 
   for (const prompt of evaluation.prompts.orders) {
@@ -86,7 +108,8 @@ export function buildPanelModel(input: {
     const key = `${match.packId}\u0000${match.itemId}`;
     if (covered.has(key)) continue;
     covered.add(key);
-    cards.push(make(match.packId, item, prompt.best, prompt.resultIds, 'order-select', prompt.order));
+    const coverage = prompt.coverage?.panel.id === match.itemId ? prompt.coverage : coverageOf(match.packId, match.itemId);
+    cards.push(make(match.packId, item, prompt.best, prompt.resultIds, 'order-select', prompt.order, coverage ?? undefined));
   }
 
   // Patient-view cards: analytes of one panel collapse into the panel's card.
@@ -106,7 +129,7 @@ export function buildPanelModel(input: {
   }
   for (const [key, g] of grouped) {
     if (covered.has(key)) continue;
-    cards.push(make(g.packId, g.item, g.best, g.resultIds, 'patient-view'));
+    cards.push(make(g.packId, g.item, g.best, g.resultIds, 'patient-view', undefined, coverageOf(g.packId, g.item.id)));
   }
 
   const othersByKey = new Map<string, OtherModel>();

@@ -62,8 +62,12 @@ describe('matchCatalogItem', () => {
     expect(byName('血红蛋白')).toBe('hgb');
   });
 
-  it('refuses "X(Y)" when the parts name different items', () => {
+  it('refuses "X(Y)" unless both parts name the same item: a qualifier is never dropped', () => {
     expect(byName('钾(钠)')).toBeNull();
-    expect(byName('钾(复查)')).toBe('k');
+    expect(byName('钾(复查)')).toBeNull();
+    expect(byName('血钾(K)')).toBe('k');
+    expect(byName('尿钾(K)')).toBeNull();
+    expect(byName('钾（尿）')).toBeNull();
+    expect(byName('K(尿)')).toBeNull();
   });
 });

@@ -24,14 +24,18 @@ describe('可互认 cards', () => {
     setup(zhang);
     await screen.findByText('可互认（2）');
     const cbc = card('血细胞分析');
-    expect(within(cbc).getByText('湛江中心人民医院 · 2026-11-19')).toBeTruthy();
-    expect(within(cbc).getByText(/^· 湛江市 HR$/)).toBeTruthy();
+    expect(within(cbc).getByText('湛江中心人民医院 · 检验日期 2026-11-19', { exact: false })).toBeTruthy();
+    expect(within(cbc).getByText(/湛江市 HR/).textContent).toBe(' · 湛江市 HR（报告单标注）');
     expect(within(cbc).getByText('还可互认 11 天（至 2026-12-03）')).toBeTruthy();
     expect(within(cbc).getByText('白细胞计数')).toBeTruthy();
     expect(within(cbc).getByText('6.2 10*9/L')).toBeTruthy();
     expect(within(cbc).getByText('参考 3.5–9.5')).toBeTruthy();
     expect(within(cbc).getByText('98 10*9/L ↓')).toBeTruthy();
-    const summary = within(cbc).getByText(/可免于重复检查/).textContent!;
+    // RBC is not among the results: the panel is not spared, and the card says what is missing.
+    expect(within(cbc).queryByText(/可免于重复检查/)).toBeNull();
+    expect(within(cbc).getByText('无可互认结果（仍需检查）：红细胞计数')).toBeTruthy();
+    expect(within(cbc).getByText('可互认：白细胞计数、血红蛋白、血小板计数')).toBeTruthy();
+    const summary = within(cbc).getByText(/仅部分项目可互认/).textContent!;
     expect(summary.length).toBeLessThan(140);
   });
 

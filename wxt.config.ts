@@ -6,7 +6,7 @@ import { defineConfig } from 'wxt';
  * options page (optional_host_permissions + scripting.registerContentScripts, see
  * extension/background/hosts.ts); the extension never asks for <all_urls> host access.
  */
-const DEMO_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+const DEMO_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*', 'http://*.localhost/*'];
 
 export default defineConfig({
   srcDir: 'extension',

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { EncounterContext } from '../../shared/domain/encounter';
-import { contextKey, MSG, type WhoamiReply } from '../messaging/protocol';
+import { contextKey, MSG, type ContextReply, type RefreshMessage, type ShowSidebarMessage, type WhoamiReply } from '../messaging/protocol';
 import { loadSettings } from '../settings/settings';
+import { chooseAdapter } from './adapter-lookup';
+import { applyReport, emptyTab, FramePartSchema, whereOf, type TabFrames } from './frame-merge';
 import { fromContentScript, fromSidebar, messageType, type Sender } from './senders';
+import { sidebarLayout } from './sidebar-layout';
 
 /** What the background keeps per tab in `storage.session`: nothing survives a browser restart. */
 export const StoredContext = z.object({
@@ -13,33 +16,40 @@ export const StoredContext = z.object({
 });
 export type StoredContext = z.infer<typeof StoredContext>;
 
-const ContextFromPage = z.object({
-  type: z.literal(MSG.context),
-  context: EncounterContext.extend({ adapterId: z.string().max(64) }).nullable(),
-});
+/** Key of a tab's frames and their last reports in `storage.session`. */
+export const framesKey = (tabId: number) => `frames:${tabId}`;
 
-/** Physician and department from the options page when the EMR page does not show them. */
-async function withUserFallback(context: EncounterContext): Promise<EncounterContext> {
-  if (context.user.physician && context.user.department) return context;
-  const settings = await loadSettings();
-  return {
-    ...context,
-    user: {
-      physician: context.user.physician ?? settings.physician,
-      department: context.user.department ?? settings.department,
-    },
-  };
+const ContextFromFrame = z.object({ type: z.literal(MSG.context), part: FramePartSchema.nullable() });
+
+export async function readTabFrames(tabId: number): Promise<TabFrames> {
+  const value = (await browser.storage.session.get(framesKey(tabId)))[framesKey(tabId)] as TabFrames | undefined;
+  return value && typeof value === 'object' && value.frames ? value : emptyTab();
+}
+
+/**
+ * One tab's reports are applied one after another (read, merge, write): two frames reporting at
+ * the same moment must not overwrite each other. Only promises in flight live here; the state
+ * itself is in storage.session, since MV3 workers stop.
+ */
+const queues = new Map<number, Promise<unknown>>();
+export function perTab<T>(tabId: number, work: () => Promise<T>): Promise<T> {
+  const run = (queues.get(tabId) ?? Promise.resolve()).then(work, work);
+  const settled = run.catch(() => undefined);
+  queues.set(tabId, settled);
+  void settled.then(() => queues.get(tabId) === settled && queues.delete(tabId));
+  return run;
 }
 
 /**
  * Handles context and whoami messages. Returns a promise for the reply, or undefined when the
- * message is not for us. Pure of globals: everything lives in storage.session, since MV3 workers die.
+ * message is not for us.
  */
 export function handleMessage(message: unknown, sender: Sender): Promise<unknown> | undefined {
   const type = messageType(message);
   if (type === MSG.context) {
     if (!fromContentScript(sender)) return Promise.resolve({ ok: false });
-    return storeContext(message, sender.tab.id);
+    const tabId = sender.tab.id;
+    return perTab(tabId, () => storeReport(message, sender, tabId));
   }
   if (type === MSG.whoami) {
     if (!fromSidebar(sender)) return Promise.resolve(null);
@@ -49,19 +59,62 @@ export function handleMessage(message: unknown, sender: Sender): Promise<unknown
   return undefined;
 }
 
-async function storeContext(message: unknown, tabId: number): Promise<{ ok: boolean }> {
-  const parsed = ContextFromPage.safeParse(message);
-  const now = new Date().toISOString();
-  // A page that shows something we cannot read is treated as "no patient": never guess.
-  let stored: StoredContext = { context: null, updatedAt: now };
-  if (parsed.success && parsed.data.context) {
-    const { adapterId, ...context } = parsed.data.context;
-    stored = { context: await withUserFallback(context), adapterId, updatedAt: now };
+async function storeReport(message: unknown, sender: Sender & { tab: { id: number } }, tabId: number): Promise<ContextReply> {
+  const parsed = ContextFromFrame.safeParse(message);
+  const frameId = sender.frameId ?? 0;
+  const where = whereOf(sender.url);
+  const settings = await loadSettings();
+  // The adapter is chosen by the tab's (top page's) address, whichever frame reports.
+  const adapter = chooseAdapter(settings, sender.tab.url ?? (frameId === 0 ? (sender.url ?? '') : ''));
+  const layout = frameId === 0 ? await sidebarLayout(settings, sender.tab.url) : undefined;
+  if (!where || !adapter) {
+    await writeContext(tabId, null, undefined);
+    return { ok: parsed.success, open: false, layout };
   }
-  await browser.storage.session.set({ [contextKey(tabId)]: stored });
-  return { ok: parsed.success };
+  // A report we cannot read counts as "this frame shows nothing": never guessed.
+  const part = parsed.success ? parsed.data.part : null;
+  const outcome = applyReport(adapter, await readTabFrames(tabId), { frameId, documentId: sender.documentId, where, part });
+  await browser.storage.session.set({ [framesKey(tabId)]: outcome.state });
+  const candidate = outcome.context && EncounterContext.safeParse(outcome.context);
+  const context = candidate?.success ? await withUserFallback(candidate.data, settings) : null;
+  await writeContext(tabId, context, adapter.id);
+  if (outcome.switched) void askFramesToReport(tabId);
+  if (frameId !== 0) void tellTopFrame(tabId, context !== null, await sidebarLayout(settings, sender.tab.url));
+  return { ok: parsed.success, open: context !== null, layout };
+}
+
+/** Physician and department from the options page when the EMR page does not show them. */
+function withUserFallback(context: EncounterContext, settings: { physician?: string; department?: string }): EncounterContext {
+  if (context.user.physician && context.user.department) return context;
+  return { ...context, user: { physician: context.user.physician ?? settings.physician, department: context.user.department ?? settings.department } };
+}
+
+/** Writes the tab's encounter only when it changed (the sidebar reacts to every write). */
+async function writeContext(tabId: number, context: EncounterContext | null, adapterId: string | undefined): Promise<void> {
+  const key = contextKey(tabId);
+  const previous = (await browser.storage.session.get(key))[key] as StoredContext | undefined;
+  if (previous && JSON.stringify(previous.context) === JSON.stringify(context) && previous.adapterId === adapterId) return;
+  const stored: StoredContext = { context, ...(adapterId && context ? { adapterId } : {}), updatedAt: new Date().toISOString() };
+  await browser.storage.session.set({ [key]: stored });
+}
+
+/** Every frame of the tab reads again and reports (even if unchanged): used after a patient switch. */
+function askFramesToReport(tabId: number): Promise<void> {
+  const message: RefreshMessage = { type: MSG.refresh };
+  return browser.tabs.sendMessage(tabId, message).then(
+    () => undefined,
+    () => undefined, // no content script in the tab (any more)
+  );
+}
+
+function tellTopFrame(tabId: number, open: boolean, layout: ShowSidebarMessage['layout']): Promise<void> {
+  const message: ShowSidebarMessage = { type: MSG.showSidebar, open, layout };
+  return browser.tabs.sendMessage(tabId, message, { frameId: 0 }).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 export function forgetTab(tabId: number): Promise<void> {
-  return browser.storage.session.remove(contextKey(tabId));
+  return browser.storage.session.remove([contextKey(tabId), framesKey(tabId)]);
 }

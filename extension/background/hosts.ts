@@ -41,7 +41,8 @@ export async function syncContentScripts(): Promise<string[]> {
     // A broad grant (say http://*/*) must not inject a second copy where the manifest already does.
     excludeMatches: declaredHosts(),
     runAt: 'document_idle' as const,
-    allFrames: false,
+    // Frames from other enabled origins read their share of the adapter (see frame-merge.ts).
+    allFrames: true,
     persistAcrossSessions: true,
   };
   if (existing.length > 0) await browser.scripting.updateContentScripts([script]);

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { handleAdapterMessage } from './adapter-lookup';
+import { handleAdapterMessage, registerAdapterRefresh } from './adapter-lookup';
 import { forgetTab, handleMessage as handleContextMessage } from './context-store';
 import { handleHostsMessage, registerHostSync } from './hosts';
 import type { MessageHandler } from './senders';
@@ -27,6 +27,7 @@ export function startBackground(): void {
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
   registerHostSync();
+  registerAdapterRefresh();
   registerSync();
   registerFleetSync();
 }

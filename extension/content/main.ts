@@ -5,14 +5,17 @@ import {
   type AdapterForMessage,
   type AdapterReply,
   type ContextMessage,
+  type ContextReply,
   type InsertNoteMessage,
   type RunAdapterMessage,
   type SetCollapsedMessage,
+  type ShowSidebarMessage,
+  type SidebarLayout,
 } from '../messaging/protocol';
 import { canInsert, insertIntoNote } from './note';
 import { readout } from './readout';
 import { injectSidebar, type SidebarHost } from './sidebar-host';
-import { frameDocument, framePaths, noteElement, readContext, type SiteAdapter } from './site-adapter';
+import { frameDocument, framePaths, noteElement, readPart, type FrameReader } from './site-adapter';
 
 /** Checks come at most this often while the page keeps changing … */
 const DEBOUNCE_MS = 120;
@@ -20,19 +23,22 @@ const DEBOUNCE_MS = 120;
 const QUICK_MS = 16;
 
 /**
- * Watches the EMR page for the open patient and the orders being placed, hands what it reads to
- * the background, and shows the sidebar while a patient is open. Runs in the page's isolated world,
- * top frame only: fields inside same-origin frames are reached through the adapter's frame paths.
+ * Watches one frame of the EMR page (the top page, or a frame on an enabled origin) and hands
+ * what it reads to the background, which merges the frames of a tab. Only the top frame shows
+ * the sidebar, and only while the background says a patient is open in the tab.
  *
- * The adapter comes from the background (bundled, options page or managed policy, validated
- * there), asked again whenever the URL changes: SPA route changes are noticed on the next DOM
- * mutation, since pushState cannot be hooked reliably from the isolated world.
+ * The adapter comes from the background (bundled, options page, hub or managed policy, validated
+ * there) as this frame's share of it; asked again when the URL changes (SPA route changes are
+ * noticed on the next DOM mutation: pushState cannot be hooked from the isolated world) and when
+ * the background says the adapters changed.
  */
 export function startContentScript(signal: AbortSignal): void {
+  const isTop = window === window.top;
   let url: string | undefined;
-  let adapterReply: Promise<SiteAdapter | null> = Promise.resolve(null);
-  let adapter: SiteAdapter | null = null;
+  let readerReply: Promise<FrameReader | null> = Promise.resolve(null);
+  let reader: FrameReader | null = null;
   let sidebar: SidebarHost | undefined;
+  let layout: SidebarLayout = { mode: 'overlay', size: 'auto', collapsed: false };
   let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastCheck = -Infinity;
@@ -48,7 +54,7 @@ export function startContentScript(signal: AbortSignal): void {
     timer = setTimeout(() => void check(), Math.max(QUICK_MS, wait));
   }
 
-  /** Observes one document (top or frame), including its frames (re)loading. */
+  /** Observes one document (this frame's or a same-origin frame's), including its frames (re)loading. */
   function watch(doc: Document | undefined): void {
     if (!doc || watched.has(doc)) return;
     watched.add(doc);
@@ -56,6 +62,24 @@ export function startContentScript(signal: AbortSignal): void {
     // `load` does not bubble, but a capturing listener sees every iframe inside this document load.
     doc.addEventListener('load', schedule, true);
     doc.addEventListener('focusin', onFocus, true);
+    // Form fields change without DOM mutations when typed into.
+    doc.addEventListener('input', schedule, true);
+    doc.addEventListener('change', schedule, true);
+  }
+
+  function showSidebar(open: boolean): void {
+    if (!isTop) return;
+    if (open && !sidebar) sidebar = injectSidebar(browser.runtime.getURL('/sidebar.html'), layout);
+    else if (!open && sidebar) {
+      sidebar.remove();
+      sidebar = undefined;
+    }
+  }
+
+  function onShow(show: ShowSidebarMessage): void {
+    layout = show.layout;
+    showSidebar(show.open === true && !!reader);
+    sidebar?.apply(layout);
   }
 
   async function check(): Promise<void> {
@@ -64,30 +88,30 @@ export function startContentScript(signal: AbortSignal): void {
     if (location.href !== url) {
       url = location.href;
       const message: AdapterForMessage = { type: MSG.adapterFor, url };
-      adapterReply = browser.runtime.sendMessage(message).then(
-        (reply: AdapterReply | undefined) => reply?.adapter ?? null,
-        () => null, // background restarting: retried on the next URL change
+      readerReply = browser.runtime.sendMessage(message).then(
+        (reply: AdapterReply | undefined) => reply?.reader ?? null,
+        () => null, // background restarting: retried on the next URL change or refresh
       );
     }
-    adapter = await adapterReply;
+    reader = await readerReply;
     if (signal.aborted) return;
-    if (adapter) {
-      for (const path of framePaths(adapter)) for (let i = 1; i <= path.length; i++) watch(frameDocument(document, path.slice(0, i)));
-    }
-    const context = adapter ? readContext(document, adapter) : undefined;
-    const key = JSON.stringify(context ?? null);
+    if (reader) for (const path of framePaths(reader)) for (let i = 1; i <= path.length; i++) watch(frameDocument(document, path.slice(0, i)));
+    const part = reader ? readPart(document, reader) : null;
+    const key = JSON.stringify(part);
     if (key !== lastSent) {
       lastSent = key;
-      const message: ContextMessage = { type: MSG.context, context: context ?? null };
-      browser.runtime.sendMessage(message).catch(() => {
-        lastSent = undefined; // extension reloaded or background restarting: resend on the next change
-      });
+      const message: ContextMessage = { type: MSG.context, part };
+      browser.runtime.sendMessage(message).then(
+        (reply: ContextReply | undefined) => {
+          // The top frame learns from the reply whether the tab (all its frames together) shows a patient.
+          if (reply?.layout && !signal.aborted) onShow({ type: MSG.showSidebar, open: reply.open === true, layout: reply.layout });
+        },
+        () => {
+          lastSent = undefined; // extension reloaded or background restarting: resend on the next change
+        },
+      );
     }
-    if (context && !sidebar) sidebar = injectSidebar(browser.runtime.getURL('/sidebar.html'));
-    if (!adapter && sidebar) {
-      sidebar.remove();
-      sidebar = undefined;
-    }
+    if (!reader) showSidebar(false);
   }
 
   /** Requests the background forwards from the sidebar and the options page; all answered at once. */
@@ -95,22 +119,32 @@ export function startContentScript(signal: AbortSignal): void {
     if (sender.id !== browser.runtime.id) return false;
     const m = message as { type?: unknown } | null;
     switch (m?.type) {
+      case MSG.showSidebar:
+        onShow(m as ShowSidebarMessage);
+        return false;
       case MSG.setCollapsed:
-        sidebar?.setCollapsed((m as SetCollapsedMessage).collapsed === true);
+        layout = { ...layout, collapsed: (m as SetCollapsedMessage).collapsed === true };
+        sidebar?.apply(layout);
         sendResponse({ ok: !!sidebar });
         return false;
+      case MSG.refresh:
+        // Ask for the adapter again and report even if nothing changed (another frame switched patient).
+        url = undefined;
+        lastSent = undefined;
+        schedule();
+        return false;
       case MSG.noteAvailable:
-        sendResponse({ available: !!adapter && canInsert(noteElement(document, adapter)) });
+        sendResponse({ available: !!reader && canInsert(noteElement(document, reader)) });
         return false;
       case MSG.insertNote: {
         const text = (m as InsertNoteMessage).text;
-        const el = adapter ? noteElement(document, adapter) : undefined;
+        const el = reader ? noteElement(document, reader) : undefined;
         const ok = typeof text === 'string' && text.length <= NOTE_TEXT_MAX && canInsert(el) && insertIntoNote(el!, text, { atCaret: focused.has(el!) });
         sendResponse({ ok });
         return false;
       }
       case MSG.runAdapter:
-        sendResponse(readout(document, (m as RunAdapterMessage).adapter));
+        sendResponse(readout(document, (m as RunAdapterMessage).reader));
         return false;
       default:
         return false;
@@ -120,6 +154,12 @@ export function startContentScript(signal: AbortSignal): void {
   const onNavigate = () => schedule();
   window.addEventListener('popstate', onNavigate);
   window.addEventListener('hashchange', onNavigate);
+  // A frame going away (removed, or navigating) takes its report with it.
+  const onPageHide = () => {
+    lastSent = undefined;
+    void browser.runtime.sendMessage({ type: MSG.context, part: null } satisfies ContextMessage).catch(() => undefined);
+  };
+  window.addEventListener('pagehide', onPageHide);
   watch(document);
   void check();
 
@@ -129,6 +169,7 @@ export function startContentScript(signal: AbortSignal): void {
     browser.runtime.onMessage.removeListener(onMessage);
     window.removeEventListener('popstate', onNavigate);
     window.removeEventListener('hashchange', onNavigate);
+    window.removeEventListener('pagehide', onPageHide);
     sidebar?.remove();
   });
 }

@@ -1,34 +1,76 @@
 /**
  * Puts the sidebar into the EMR page as an extension-origin iframe. The page sees an element
  * with a closed shadow root holding an iframe whose document it cannot read; no patient data
- * is ever written into the page's DOM. Collapsing only changes the host's width: the toggle lives
- * inside the sidebar, which asks the background to forward it here (see MSG.setCollapsed).
+ * is ever written into the page's DOM. The toggle lives inside the sidebar, which asks the
+ * background to forward it here (see MSG.setCollapsed); the background remembers it per EMR origin.
+ *
+ * Two modes, so the sidebar never hides an EMR field the physician needs:
+ * - overlay: fixed over the right edge of the page (the page keeps its width);
+ * - push: the page's root element gets a right margin of the sidebar's width, so the EMR lays
+ *   itself out narrower beside it. Only that one inline style is touched, and restored on removal.
  */
-export const SIDEBAR_WIDTH = { open: 380, collapsed: 28 } as const;
+import type { SidebarLayout } from '../messaging/protocol';
+
+export const SIDEBAR_WIDTH = { open: 380, narrow: 300, collapsed: 28 } as const;
+/** Below this window width the automatic width is the narrow one (a 1366×768 screen keeps 1066 px for the EMR). */
+export const NARROW_BELOW_PX = 1440;
 
 export interface SidebarHost {
-  setCollapsed(collapsed: boolean): void;
+  apply(layout: SidebarLayout): void;
   remove(): void;
 }
 
-export function injectSidebar(src: string): SidebarHost {
-  const host = document.createElement('huren-sidebar');
-  const style = (width: number) =>
-    // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside.
-    `all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: ${width}px; z-index: 2147483646; display: block;`;
-  host.style.cssText = style(SIDEBAR_WIDTH.open);
+/** The width the host takes for a layout in a window this wide. */
+export function hostWidth(layout: SidebarLayout, windowWidth: number): number {
+  if (layout.collapsed) return SIDEBAR_WIDTH.collapsed;
+  const narrow = layout.size === 'narrow' || (layout.size === 'auto' && windowWidth < NARROW_BELOW_PX);
+  return narrow ? SIDEBAR_WIDTH.narrow : SIDEBAR_WIDTH.open;
+}
+
+export function injectSidebar(src: string, layout: SidebarLayout, doc: Document = document): SidebarHost {
+  const host = doc.createElement('huren-sidebar');
   const root = host.attachShadow({ mode: 'closed' });
-  const frame = document.createElement('iframe');
+  const frame = doc.createElement('iframe');
   frame.src = src;
   frame.title = '互认助手';
   frame.setAttribute('allow', 'clipboard-write');
   frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; box-shadow: -2px 0 8px rgba(0,0,0,.15); background: #fff; color-scheme: light;';
   root.append(frame);
-  document.documentElement.append(host);
+  doc.documentElement.append(host);
+
+  const html = doc.documentElement;
+  const saved = { value: html.style.getPropertyValue('margin-right'), priority: html.style.getPropertyPriority('margin-right') };
+  let pushing = false;
+  const restore = () => {
+    if (!pushing) return;
+    pushing = false;
+    if (saved.value) html.style.setProperty('margin-right', saved.value, saved.priority);
+    else html.style.removeProperty('margin-right');
+  };
+
+  let current = layout;
+  const apply = (next: SidebarLayout) => {
+    current = next;
+    const width = hostWidth(next, doc.defaultView?.innerWidth ?? 1920);
+    // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside.
+    host.style.cssText = `all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: ${width}px; z-index: 2147483646; display: block;`;
+    if (next.mode === 'push') {
+      pushing = true;
+      html.style.setProperty('margin-right', `${width}px`, 'important');
+    } else {
+      restore();
+    }
+  };
+  apply(layout);
+  // The automatic width follows the window across the threshold.
+  const onResize = () => current.size === 'auto' && apply(current);
+  doc.defaultView?.addEventListener('resize', onResize);
   return {
-    setCollapsed: (collapsed) => {
-      host.style.cssText = style(collapsed ? SIDEBAR_WIDTH.collapsed : SIDEBAR_WIDTH.open);
+    apply,
+    remove: () => {
+      doc.defaultView?.removeEventListener('resize', onResize);
+      restore();
+      host.remove();
     },
-    remove: () => host.remove(),
   };
 }

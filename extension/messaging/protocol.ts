@@ -3,30 +3,36 @@
  * this file and must stay tiny (no zod); the background validates what it receives.
  *
  * Who may send what (checked in extension/background):
- *   content script → background: context, adapterFor
- *   sidebar (extension page inside a tab) → background: whoami, setCollapsed, insertNote, noteAvailable
+ *   content script (any enabled frame) → background: context, adapterFor
+ *   sidebar (extension page inside a tab) → background: whoami, sidebarState, setCollapsed, insertNote, noteAvailable
  *   options page → background: testAdapter, syncHosts
- *   background → content script (tabs.sendMessage, top frame): setCollapsed, insertNote,
- *     noteAvailable, runAdapter
+ *   background → content script (tabs.sendMessage): setCollapsed, showSidebar (top frame);
+ *     insertNote, noteAvailable (the frame holding the note); runAdapter (each frame); refresh (every frame)
  */
-import type { SiteAdapter } from '../content/site-adapter';
+import type { FramePart, FrameReader } from '../content/site-adapter';
 
 export const MSG = {
-  /** content script → background: the encounter read from the page (or null: no patient open). */
+  /** content script → background: what this frame read (FramePart, or null: nothing). Reply: ContextReply. */
   context: 'huren/context',
   /** sidebar → background: which tab am I in? */
   whoami: 'huren/whoami',
-  /** content script → background: which adapter applies to this URL? Reply: AdapterReply. */
+  /** content script → background: which adapter applies here, and what does this frame read? Reply: AdapterReply. */
   adapterFor: 'huren/adapter-for',
-  /** sidebar → background → content script: narrow the sidebar to a tab, or open it. Reply: OkReply. */
+  /** sidebar → background → content script: narrow the sidebar to a tab, or open it; remembered per EMR origin. Reply: OkReply. */
   setCollapsed: 'huren/set-collapsed',
+  /** sidebar → background: is the sidebar collapsed on this EMR origin? Reply: SidebarLayout. */
+  sidebarState: 'huren/sidebar-state',
+  /** background → top frame's content script: a patient is open in the tab (from any frame), or none. */
+  showSidebar: 'huren/show-sidebar',
+  /** background → every frame's content script: the adapters changed, or another frame needs a fresh report. */
+  refresh: 'huren/refresh',
   /** sidebar → background → content script: append text to the page's note field. Reply: OkReply. */
   insertNote: 'huren/insert-note',
   /** sidebar → background → content script: does the page have a note field now? Reply: NoteAvailableReply. */
   noteAvailable: 'huren/note-available',
   /** options page → background: try an adapter (JSON) on a tab. Reply: AdapterTestReply. */
   testAdapter: 'huren/test-adapter',
-  /** background → content script: read the page with this (validated) adapter. Reply: AdapterReadout. */
+  /** background → content script (each frame): read the page with this frame's share of a (validated) adapter. Reply: FrameReadout. */
   runAdapter: 'huren/run-adapter',
   /** options page → background: re-register content scripts for the granted origins. Reply: SyncHostsReply. */
   syncHosts: 'huren/sync-hosts',
@@ -40,7 +46,32 @@ export const contextKey = (tabId: number) => `context:${tabId}`;
 
 export interface ContextMessage {
   type: typeof MSG.context;
-  context: unknown;
+  part: FramePart | null;
+}
+
+export interface ContextReply {
+  ok: boolean;
+  /** To the top frame: whether the tab shows a patient now, and how the sidebar sits. */
+  open?: boolean;
+  layout?: SidebarLayout;
+}
+
+/** How the sidebar sits beside the EMR: over it, or pushing it narrower; its width; collapsed or not. */
+export interface SidebarLayout {
+  mode: 'overlay' | 'push';
+  /** Open width: normal (380 px), narrow (300 px, for 1366×768 screens), or auto (narrow in windows under 1440 px). */
+  size: 'auto' | 'normal' | 'narrow';
+  collapsed: boolean;
+}
+
+export interface ShowSidebarMessage {
+  type: typeof MSG.showSidebar;
+  open: boolean;
+  layout: SidebarLayout;
+}
+
+export interface RefreshMessage {
+  type: typeof MSG.refresh;
 }
 
 export interface WhoamiMessage {
@@ -57,7 +88,7 @@ export interface AdapterForMessage {
 }
 
 export interface AdapterReply {
-  adapter: SiteAdapter | null;
+  reader: FrameReader | null;
 }
 
 export interface SetCollapsedMessage {
@@ -92,7 +123,13 @@ export interface TestAdapterMessage {
 
 export interface RunAdapterMessage {
   type: typeof MSG.runAdapter;
-  adapter: SiteAdapter;
+  reader: FrameReader;
+}
+
+/** One frame's answer to runAdapter: what it read (the identifier masked) and whether its frame paths resolved. */
+export interface FrameReadout {
+  part: FramePart;
+  frames: { path: string[]; found: boolean }[];
 }
 
 /**
@@ -111,6 +148,8 @@ export interface AdapterReadout {
   noteFound: boolean;
   /** Each frame path the adapter names, and whether its document could be read. */
   frames: { path: string[]; found: boolean }[];
+  /** The frames whose content script answered (origin and path only) and the fields each read. */
+  reporting: { where: string; fields: string[] }[];
 }
 
 export type AdapterTestReply =

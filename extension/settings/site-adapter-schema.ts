@@ -23,12 +23,30 @@ const regex = z
 const selector = z.string().trim().min(1).max(500);
 const FramePath = z.array(selector).max(8);
 
-export const FieldRule = z.strictObject({
-  selector,
-  attribute: z.string().trim().min(1).max(100).optional(),
-  pattern: regex.optional(),
-  frame: FramePath.optional(),
-});
+/** Label text as the page shows it (spaces and a trailing colon do not matter). */
+const labelText = z.string().trim().min(1).max(40);
+
+export const FieldRule = z
+  .strictObject({
+    selector: selector.optional(),
+    label: labelText.optional(),
+    labelPattern: regex.optional(),
+    take: z.enum(['auto', 'for', 'next-cell', 'next-sibling', 'column', 'rest']).optional(),
+    within: selector.optional(),
+    attribute: z.string().trim().min(1).max(100).optional(),
+    pattern: regex.optional(),
+    frame: FramePath.optional(),
+    frameUrl: regex.optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const ways = [rule.selector, rule.label, rule.labelPattern].filter((v) => v !== undefined).length;
+    if (ways !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: '须且只能给出 selector、label、labelPattern 之一 (exactly one of selector, label, labelPattern)' });
+    }
+    if (rule.selector !== undefined && (rule.take !== undefined || rule.within !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: [rule.take !== undefined ? 'take' : 'within'], message: 'take / within 只用于 label (only with label or labelPattern)' });
+    }
+  });
 
 export const SiteAdapter = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'id: 小写字母、数字、. _ -，最长 64 (lowercase letters, digits, . _ -)'),
@@ -43,8 +61,8 @@ export const SiteAdapter = z.strictObject({
     age: FieldRule.optional(),
   }),
   user: z.strictObject({ physician: FieldRule.optional(), department: FieldRule.optional() }).optional(),
-  orders: z.strictObject({ item: selector, name: FieldRule, code: FieldRule.optional(), frame: FramePath.optional() }).optional(),
-  note: z.strictObject({ selector, frame: FramePath.optional() }).optional(),
+  orders: z.strictObject({ item: selector, name: FieldRule, code: FieldRule.optional(), frame: FramePath.optional(), frameUrl: regex.optional() }).optional(),
+  note: z.strictObject({ selector, frame: FramePath.optional(), frameUrl: regex.optional() }).optional(),
 });
 export type SiteAdapter = z.infer<typeof SiteAdapter>;
 

@@ -4,7 +4,7 @@ import type { EncounterContext } from '../../shared/domain/encounter';
 import type { RulePack } from '../../shared/rules';
 import { HurenApp } from '../../shared/ui/HurenApp';
 import { translate } from '../../shared/ui/i18n/messages';
-import { MSG } from '../messaging/protocol';
+import { MSG, type SidebarLayout } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import { noteFieldAvailable, sidebarServices } from './services';
 import { watchTabContext } from './tab-context';
@@ -32,6 +32,10 @@ export function SidebarApp({ tabId, settings, packs, packProblems }: SidebarProp
       }),
     [tabId, settings],
   );
+  // Folded on this EMR origin last time: start folded (the host already has the narrow width).
+  useEffect(() => {
+    void browser.runtime.sendMessage({ type: MSG.sidebarState }).then((layout: SidebarLayout | undefined) => setCollapsed(layout?.collapsed === true), () => undefined);
+  }, []);
   const services = useMemo(() => sidebarServices(settings, packs, noteAvailable), [settings, packs, noteAvailable]);
 
   const toggle = () => {

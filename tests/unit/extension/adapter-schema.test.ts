@@ -28,7 +28,8 @@ describe('site adapter validation', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['[1].id', '[1].urlPatterns[1]', '[1].patient.identifier.selector']));
+    expect(paths).toEqual(expect.arrayContaining(['[1].id', '[1].urlPatterns[1]', '[1].patient.identifier']));
+    expect(result.problems.find((p) => p.path === '[1].patient.identifier')!.message).toMatch(/selector、label、labelPattern/);
     expect(result.problems.find((p) => p.path === '[1].urlPatterns[1]')!.message).toMatch(/正则/);
   });
 

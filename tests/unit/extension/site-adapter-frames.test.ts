@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BUNDLED_ADAPTERS, ID_CARD_SYSTEM } from '../../../extension/settings/bundled-adapters';
 import { readout } from '../../../extension/content/readout';
-import { adapterFor, frameDocument, framePaths, noteElement, readContext, readField, type SiteAdapter } from '../../../extension/content/site-adapter';
+import { adapterFor, frameDocument, frameReader, framePaths, noteElement, readContext, readField, type SiteAdapter } from '../../../extension/content/site-adapter';
 
 function doc(html: string): Document {
   const d = document.implementation.createHTMLDocument('frame');
@@ -68,10 +68,10 @@ describe('reading through nested frames', () => {
   });
 
   test('the options page test reports the masked identifier and which frames were readable', () => {
-    const r = readout(framedEmr(), framed);
-    expect(r.identifierMasked).toBe('4408**********002X');
+    const r = readout(framedEmr(), frameReader(framed, 'http://127.0.0.1:8787/assets/emr-frames.html', true)!);
+    expect(r.part.fields.identifier).toBe('4408**********002X');
     expect(JSON.stringify(r)).not.toContain('44080219880412002X');
-    expect(r.noteFound).toBe(true);
+    expect(r.part.note).toBe(true);
     expect(r.frames).toEqual([
       { path: ['iframe#workspace'], found: true },
       { path: ['iframe#workspace', 'iframe#orders-frame'], found: true },

@@ -25,7 +25,7 @@ beforeEach(() => {
     sent.push({ tabId, message, options });
     const type = (message as { type: string }).type;
     if (type === MSG.noteAvailable) return { available: true };
-    if (type === MSG.runAdapter) return { patientFound: true, orders: [], noteFound: true, frames: [] };
+    if (type === MSG.runAdapter) return { part: { fields: { identifier: '4408**********0017' }, note: true }, frames: [] };
     return { ok: true };
   }) as never;
 });
@@ -77,7 +77,7 @@ describe('adapter test from the options page', () => {
     const tab = await fakeBrowser.tabs.create({ url: EMR });
     const reply = await handleTabBridgeMessage({ type: MSG.testAdapter, tabId: tab.id, adapter: hisAdapter }, fromOptions);
     expect(reply).toMatchObject({ ok: true, urlMatches: false, readout: { patientFound: true } });
-    expect(sent[0]).toMatchObject({ tabId: tab.id, message: { type: MSG.runAdapter, adapter: hisAdapter }, options: { frameId: 0 } });
+    expect(sent[0]).toMatchObject({ tabId: tab.id, message: { type: MSG.runAdapter, reader: { adapterId: 'his-a', fields: { identifier: hisAdapter.patient.identifier } } }, options: { frameId: 0 } });
   });
 
   test('content scripts cannot run the test', async () => {
@@ -99,11 +99,11 @@ describe('adapter lookup for the content script', () => {
   test('adapters saved in the options page are used on the next lookup', async () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_STORAGE_KEY]: { adapters: [hisAdapter] } });
     const his = { ...fromPage, tab: { id: 5, url: 'https://his.example/x' } as never, url: 'https://his.example/x' };
-    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: 'https://his.example/outpatient#/visit/1' }, his)).resolves.toMatchObject({ adapter: { id: 'his-a' } });
+    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: 'https://his.example/outpatient#/visit/1' }, his)).resolves.toMatchObject({ reader: { adapterId: 'his-a' } });
   });
 
   test('a URL from another origin than the sender’s, or from an extension page, gets no adapter', async () => {
-    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: 'https://his.example/' }, fromPage)).resolves.toEqual({ adapter: null });
-    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: EMR }, fromSidebar)).resolves.toEqual({ adapter: null });
+    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: 'https://his.example/' }, fromPage)).resolves.toEqual({ reader: null });
+    await expect(handleAdapterMessage({ type: MSG.adapterFor, url: EMR }, fromSidebar)).resolves.toEqual({ reader: null });
   });
 });

@@ -51,7 +51,7 @@ export const handleTabBridgeMessage: MessageHandler = (message, sender) => {
         .then((r) => ({ ok: r?.ok === true }));
     }
     case MSG.sidebarState: {
-      if (!fromSidebar(sender)) return Promise.resolve({ mode: 'overlay', size: 'auto', collapsed: false } satisfies SidebarLayout);
+      if (!fromSidebar(sender)) return Promise.resolve({ mode: 'overlay', size: 'normal', collapsed: false } satisfies SidebarLayout);
       const url = sender.tab.url;
       return loadSettings().then((settings) => sidebarLayout(settings, url));
     }

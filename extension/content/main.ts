@@ -38,7 +38,7 @@ export function startContentScript(signal: AbortSignal): void {
   let readerReply: Promise<FrameReader | null> = Promise.resolve(null);
   let reader: FrameReader | null = null;
   let sidebar: SidebarHost | undefined;
-  let layout: SidebarLayout = { mode: 'overlay', size: 'auto', collapsed: false };
+  let layout: SidebarLayout = { mode: 'overlay', size: 'normal', collapsed: false };
   let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastCheck = -Infinity;

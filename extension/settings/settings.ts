@@ -37,8 +37,8 @@ export const Settings = z.object({
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   /** The sidebar over the EMR's right edge (overlay), or beside it with the EMR page narrowed (push). */
   sidebarMode: z.enum(['overlay', 'push']).default('overlay'),
-  /** Sidebar width: normal 380 px, narrow 300 px (1366×768 screens), auto = narrow in windows under 1440 px. */
-  sidebarSize: z.enum(['auto', 'normal', 'narrow']).default('auto'),
+  /** Sidebar width: normal 380 px, narrow 300 px (1366×768 screens), auto = narrow in windows under 1440 px (for a fleet with both kinds of screen). */
+  sidebarSize: z.enum(['auto', 'normal', 'narrow']).default('normal'),
   /** Site adapters added by the hospital; tried before the bundled demo adapters. */
   adapters: SiteAdapterList.default([]),
   /** Base URL of the hospital's CDS service that receives decisions: POST {feedbackEndpoint}/feedback. Unset: the hub's, if set; else decisions wait here. */

@@ -114,7 +114,7 @@ test('options page: validation errors with JSON paths, saving, and the adapter t
   await editor.fill(JSON.stringify([{ id: 'his-a', urlPatterns: ['(unclosed'], patient: { identifier: {} } }], null, 2));
   const problems = page.getByTestId('adapter-problems');
   await problems.getByText('[0].urlPatterns[0]').waitFor();
-  await problems.getByText('[0].patient.identifier.selector').waitFor();
+  await problems.getByText('[0].patient.identifier', { exact: true }).waitFor();
   await page.getByLabel('接诊医师（页面未显示时使用）').fill('王芳');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByTestId('save-problems').getByText('adapters[0].urlPatterns[0]').waitFor();

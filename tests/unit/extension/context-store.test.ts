@@ -44,7 +44,7 @@ beforeEach(() => {
 
 describe('background context store: one frame', () => {
   test('keeps a valid context per tab in session storage, and tells the top frame to show the sidebar', async () => {
-    await expect(report(part, fromPage)).resolves.toMatchObject({ ok: true, open: true, layout: { mode: 'overlay', size: 'auto', collapsed: false } });
+    await expect(report(part, fromPage)).resolves.toMatchObject({ ok: true, open: true, layout: { mode: 'overlay', size: 'normal', collapsed: false } });
     const value = await stored(7);
     expect(value?.context?.patient).toMatchObject({ name: '张伟', identifier: { value: ID } });
     expect(value?.context?.orders).toEqual([{ name: '血常规', code: '58410-2' }]);

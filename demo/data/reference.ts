@@ -10,8 +10,8 @@ export const PANEL_SYSTEM = 'https://huren.example/fhir/CodeSystem/lab-panel';
 export const LOCAL_LAB_SYSTEM = 'https://huren.example/fhir/CodeSystem/lab-item';
 export const LEVEL_SYSTEM = 'https://huren.example/fhir/CodeSystem/hospital-level';
 export const REPORT_NO_SYSTEM = 'https://huren.example/fhir/sid/report-no';
-/** 居民身份证号 (GB 11643) as an OID, the system the extension reads from the EMR page. */
-export const ID_CARD_SYSTEM = 'urn:oid:2.16.156.10011.1.4';
+/** 身份证件号码 (GB 11643) under the OID WS/T 500 uses (2.16.156.10011.1.3), as the extension reads it from the EMR page. */
+export { ID_CARD_SYSTEM } from '../../shared/domain/codes.ts';
 export const LOINC = 'http://loinc.org';
 export const UCUM = 'http://unitsofmeasure.org';
 

@@ -1,7 +1,9 @@
 import type { SiteAdapter } from '../content/site-adapter';
 
-/** 身份证号 identifier system used by the demo platform. */
-export const ID_CARD_SYSTEM = 'urn:oid:2.16.156.10011.1.4';
+import { ID_CARD_SYSTEM } from '../../shared/domain/codes';
+
+/** 身份证号 identifier system: the national OID 2.16.156.10011.1.3 (WS/T 500), not …1.4 (staff numbers). */
+export { ID_CARD_SYSTEM };
 
 const DEMO_HOST = '^https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?';
 

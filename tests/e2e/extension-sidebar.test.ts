@@ -73,7 +73,7 @@ test('recognize → the citation goes into the EMR note on 插入病历; re-test
 async function resultIdsByPatient(): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>();
   for (const p of demo.patients) {
-    const found = await (await fetch(`${demo.server.fhirBase}/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.4|${p.idCard}`)}`)).json();
+    const found = await (await fetch(`${demo.server.fhirBase}/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.3|${p.idCard}`)}`)).json();
     const id = found.entry[0].resource.id as string;
     const ids = new Set<string>();
     for (const type of ['Observation', 'DiagnosticReport', 'ImagingStudy']) {

@@ -87,6 +87,8 @@ export type Observation = z.infer<typeof Observation>;
 export const DiagnosticReport = z.object({
   resourceType: z.literal('DiagnosticReport'),
   ...resultFields,
+  /** Contained Observations (`result: [{reference: "#chol"}]`), as HL7's own lipid example sends them. */
+  contained: z.array(z.unknown()).max(500).optional(),
   result: z.array(Reference).optional(),
   imagingStudy: z.array(Reference).optional(),
   conclusion: z.string().optional(),
@@ -126,10 +128,19 @@ export const Organization = z.object({
 });
 export type Organization = z.infer<typeof Organization>;
 
+/** A performer that is a role: its organization is the issuer. */
+export const PractitionerRole = z.object({
+  resourceType: z.literal('PractitionerRole'),
+  id: Id,
+  practitioner: Reference.optional(),
+  organization: Reference.optional(),
+});
+export type PractitionerRole = z.infer<typeof PractitionerRole>;
+
 export const Patient = z.object({ resourceType: z.literal('Patient'), id: Id });
 
 /** The resource types the mapper reads; anything else in a Bundle is ignored, not unreadable. */
-export const SCHEMAS = { Observation, DiagnosticReport, ImagingStudy, Endpoint, Organization } as const;
+export const SCHEMAS = { Observation, DiagnosticReport, ImagingStudy, Endpoint, Organization, PractitionerRole } as const;
 export type ReadType = keyof typeof SCHEMAS;
 
 /** A search result page: only its shape is checked here, entries are parsed one by one. */

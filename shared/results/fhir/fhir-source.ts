@@ -38,6 +38,18 @@ export interface FhirSourceConfig {
   markSystem?: string;
 }
 
+/**
+ * What a page of reports brings along: analytes (also nested through Observation.hasMember) and the
+ * performer, and for a Practitioner or PractitionerRole performer, the organization it works for.
+ */
+const REPORT_INCLUDES = [
+  '_include=DiagnosticReport:result',
+  '_include=DiagnosticReport:performer',
+  '_include:iterate=Observation:has-member',
+  '_revinclude:iterate=PractitionerRole:practitioner',
+  '_include:iterate=PractitionerRole:organization',
+].join('&');
+
 /** A results source that reads a FHIR R4 platform (区域平台) with plain REST searches. */
 export function createFhirSource(config: FhirSourceConfig): ResultsSource {
   const base = config.baseUrl.replace(/\/+$/, '');
@@ -128,8 +140,12 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
       // No _sort: every page is read and results are sorted locally, and server-side sorting is
       // the costliest part of a search on some servers (Medplum's memory repository: 10×).
       const searches = [
-        `${base}/DiagnosticReport?${p}&date=ge${since}&_include=DiagnosticReport:result&_include=DiagnosticReport:performer&_count=${reportPageSize}`,
-        `${base}/Observation?${p}&date=ge${since}&category=laboratory&_include=Observation:performer&_count=${pageSize}`,
+        // Panels nest: a report's result may be an Observation whose hasMember are the analytes; a
+        // performer may be a PractitionerRole whose organization is the issuer.
+        `${base}/DiagnosticReport?${p}&date=ge${since}&${REPORT_INCLUDES}&_count=${reportPageSize}`,
+        // Reports with no effective time are dated by `issued` (the verdict says so): found by it.
+        `${base}/DiagnosticReport?${p}&date:missing=true&issued=ge${since}&${REPORT_INCLUDES}&_count=${reportPageSize}`,
+        `${base}/Observation?${p}&date=ge${since}&category=laboratory&_include=Observation:performer&_include=Observation:has-member&_include:iterate=PractitionerRole:organization&_count=${pageSize}`,
         `${base}/ImagingStudy?${p}&started=ge${since}&_include=ImagingStudy:endpoint&_count=${pageSize}`,
       ];
       const progress = { pages: 0, resources: 0 };

@@ -1,7 +1,7 @@
 import { ExternalResult, type InstitutionIdentifier } from '../../domain/external-result';
 import {
   SCHEMAS, type CodeableConcept, type DiagnosticReport, type Endpoint, type ImagingStudy, type Observation,
-  type Organization, type ReadType, type Reference,
+  type Organization, type PractitionerRole, type ReadType, type Reference,
 } from './fhir-schemas';
 
 /** HR marks are `meta.tag` codings with this system (docs/fhir-mapping.md). */
@@ -14,6 +14,10 @@ const IMAGING_SECTIONS = new Set(['RAD', 'CT', 'MR', 'US', 'NMR', 'NMS', 'RX', '
 /** v2-0074 lab sections (LAB and its parts: chemistry, haematology, serology, microbiology …). */
 const LAB_SECTIONS = new Set(['LAB', 'CH', 'HM', 'SR', 'MB', 'MCB', 'IMM', 'BLB', 'CP', 'SP', 'TX', 'VR', 'MYC', 'BG', 'URN']);
 const NORMAL_FLAGS = new Set(['N', 'NEG', 'ND', 'NORMAL']);
+/** Observation categories that are not lab results (vital signs, surveys …): never read as lab. */
+const NOT_LAB = new Set(['vital-signs', 'survey', 'social-history', 'exam', 'therapy', 'activity', 'procedure', 'imaging']);
+/** How deep Observation.hasMember panels are followed (a panel of panels at most, in practice). */
+const MAX_MEMBER_DEPTH = 4;
 
 export interface Normalized {
   results: ExternalResult[];
@@ -27,6 +31,7 @@ interface Parsed {
   ImagingStudy: Map<string, ImagingStudy>;
   Endpoint: Map<string, Endpoint>;
   Organization: Map<string, Organization>;
+  PractitionerRole: Map<string, PractitionerRole>;
 }
 
 /**
@@ -34,10 +39,10 @@ interface Parsed {
  * duplicates allowed) to ExternalResults: one per lab analyte, one per imaging exam.
  */
 export function normalizeResources(resources: Iterable<unknown>, options: { markSystem?: string } = {}): Normalized {
-  const parsed: Parsed = { Observation: new Map(), DiagnosticReport: new Map(), ImagingStudy: new Map(), Endpoint: new Map(), Organization: new Map() };
+  const parsed: Parsed = { Observation: new Map(), DiagnosticReport: new Map(), ImagingStudy: new Map(), Endpoint: new Map(), Organization: new Map(), PractitionerRole: new Map() };
   const bad = new Set<string>();
   let unkeyed = 0;
-  for (const raw of resources) {
+  for (const raw of withContained(resources)) {
     const type = (raw as { resourceType?: unknown } | null)?.resourceType;
     if (typeof type !== 'string' || !(type in SCHEMAS)) continue;
     const id = (raw as { id?: unknown }).id;
@@ -70,17 +75,46 @@ export function normalizeResources(resources: Iterable<unknown>, options: { mark
       continue;
     }
     if (kind !== 'imaging') {
-      for (const ref of report.result ?? []) {
-        const key = ctx.key(ref, 'Observation');
-        const obs = key ? parsed.Observation.get(key) : undefined;
-        if (!obs || used.has(key!) || (kind === 'lab-if-coded' && !isLab(obs))) continue;
-        used.add(key!);
-        if (!DROPPED.has(obs.status)) emit(ctx.lab(obs, report));
-      }
+      // Analytes through result, and through hasMember of a panel Observation; an analyte without
+      // category is a lab result here (found through its lab report), one categorized otherwise is not.
+      const visit = (refs: Reference[] | undefined, depth: number) => {
+        for (const ref of refs ?? []) {
+          const key = ctx.key(ref, 'Observation', report.id);
+          const obs = key ? parsed.Observation.get(key) : undefined;
+          if (!obs || used.has(key!) || (kind === 'lab-if-coded' ? !isLab(obs) && categorized(obs) : notLab(obs))) continue;
+          used.add(key!);
+          if (DROPPED.has(obs.status)) continue;
+          if (obs.hasMember?.length && depth < MAX_MEMBER_DEPTH) {
+            visit(obs.hasMember, depth + 1);
+            if (!hasValue(obs)) continue;
+          }
+          emit(ctx.lab(obs, report));
+        }
+      };
+      visit(report.result, 0);
     } else {
       for (const ref of report.imagingStudy ?? []) used.add(ctx.key(ref, 'ImagingStudy') ?? '');
       emit(ctx.imagingReport(report));
     }
+  }
+  // Standalone panels (Observation.hasMember): members grouped under the panel Observation.
+  for (const [key, panel] of parsed.Observation) {
+    if (used.has(key) || DROPPED.has(panel.status) || !isLab(panel) || !panel.hasMember?.length) continue;
+    used.add(key);
+    const group = { id: `Observation/${panel.id}`, name: ctx.itemName(panel.code) };
+    const visit = (refs: Reference[] | undefined, depth: number) => {
+      for (const ref of refs ?? []) {
+        const k = ctx.key(ref, 'Observation');
+        const obs = k ? parsed.Observation.get(k) : undefined;
+        if (!obs || used.has(k!) || notLab(obs)) continue;
+        used.add(k!);
+        if (DROPPED.has(obs.status)) continue;
+        if (obs.hasMember?.length && depth < MAX_MEMBER_DEPTH) visit(obs.hasMember, depth + 1);
+        if (hasValue(obs)) emit(ctx.lab(obs, undefined, group, panel));
+      }
+    };
+    visit(panel.hasMember, 0);
+    if (hasValue(panel)) emit(ctx.lab(panel));
   }
   for (const [key, obs] of parsed.Observation) {
     if (used.has(key) || DROPPED.has(obs.status) || !isLab(obs) || !hasValue(obs)) continue;
@@ -107,6 +141,37 @@ function isLab(obs: Observation): boolean {
   return (obs.category ?? []).some((c) => (c.coding ?? []).some((x) => x.code === 'laboratory'));
 }
 
+function categorized(obs: Observation): boolean {
+  return (obs.category ?? []).some((c) => (c.coding ?? []).some((x) => Boolean(x.code)));
+}
+
+/** Categorized, and only as something other than laboratory (vital signs, survey …). */
+function notLab(obs: Observation): boolean {
+  const codes = (obs.category ?? []).flatMap((c) => (c.coding ?? []).map((x) => x.code ?? ''));
+  return codes.length > 0 && !codes.includes('laboratory') && codes.some((c) => NOT_LAB.has(c));
+}
+
+/**
+ * Contained resources of a DiagnosticReport, lifted out with an id that cannot clash
+ * (`<report>.<contained id>`), so `#chol` resolves like any other reference.
+ */
+function* withContained(resources: Iterable<unknown>): Iterable<unknown> {
+  for (const raw of resources) {
+    yield raw;
+    const r = raw as { resourceType?: unknown; id?: unknown; contained?: unknown } | null;
+    if (r?.resourceType !== 'DiagnosticReport' || typeof r.id !== 'string' || !Array.isArray(r.contained)) continue;
+    for (const c of r.contained.slice(0, 500)) {
+      const cid = (c as { id?: unknown } | null)?.id;
+      if (typeof cid !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(cid)) continue;
+      yield { ...(c as object), id: containedId(r.id, cid) };
+    }
+  }
+}
+
+function containedId(reportId: string, cid: string): string {
+  return `${reportId}.${cid}`.slice(0, 64);
+}
+
 function hasValue(obs: Observation): boolean {
   return obs.valueQuantity !== undefined || obs.valueString !== undefined || obs.valueCodeableConcept !== undefined || obs.valueInteger !== undefined || obs.valueBoolean !== undefined;
 }
@@ -118,13 +183,19 @@ class Context {
   ) {}
 
   /** "Organization/x" for relative, absolute or typed references; undefined for urn/conditional ones. */
-  key(ref: Reference, type: string): string | undefined {
+  key(ref: Reference, type: string, containerId?: string): string | undefined {
+    const local = /^#([A-Za-z0-9\-.]{1,64})$/.exec(ref.reference ?? '');
+    if (local) return containerId === undefined ? undefined : `${type}/${containedId(containerId, local[1]!)}`;
     const m = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref.reference ?? '');
     if (!m || m[1] !== type) return undefined;
     return `${type}/${m[2]}`;
   }
 
-  lab(obs: Observation, report?: DiagnosticReport): ExternalResult {
+  itemName(code: CodeableConcept): string {
+    return this.item(code).name;
+  }
+
+  lab(obs: Observation, report?: DiagnosticReport, group?: { id: string; name: string }, panel?: Observation): ExternalResult {
     const q = obs.valueQuantity;
     const value = q?.value ?? obs.valueString ?? obs.valueInteger ?? conceptText(obs.valueCodeableConcept) ?? (obs.valueBoolean === undefined ? undefined : String(obs.valueBoolean));
     const range = obs.referenceRange?.[0];
@@ -140,13 +211,14 @@ class Context {
         : undefined,
       interpretation: flag,
       abnormal: flag === undefined ? undefined : !NORMAL_FLAGS.has(flag.toUpperCase()),
-      collectedAt: obs.effectiveDateTime ?? obs.effectivePeriod?.start ?? report?.effectiveDateTime ?? report?.effectivePeriod?.start,
-      reportedAt: obs.issued ?? report?.issued,
-      issuer: this.issuer(obs.performer, report?.performer),
-      reportNumber: firstValue(report?.identifier) ?? firstValue(obs.identifier),
-      marks: this.marks(obs.meta?.tag, report?.meta?.tag),
-      status: leastComplete(obs.status, report?.status),
-      report: report ? clean({ id: `DiagnosticReport/${report.id}`, name: this.item(report.code).name }) : undefined,
+      collectedAt: obs.effectiveDateTime ?? obs.effectivePeriod?.start ?? panel?.effectiveDateTime ?? panel?.effectivePeriod?.start ?? report?.effectiveDateTime ?? report?.effectivePeriod?.start,
+      // No effective time anywhere: `issued` is the clock (the verdict says so).
+      reportedAt: obs.issued ?? panel?.issued ?? report?.issued,
+      issuer: this.issuer(obs.performer, panel?.performer, report?.performer),
+      reportNumber: firstValue(report?.identifier) ?? firstValue(panel?.identifier) ?? firstValue(obs.identifier),
+      marks: this.marks(obs.meta?.tag, panel?.meta?.tag, report?.meta?.tag),
+      status: leastComplete(leastComplete(obs.status, panel?.status), report?.status),
+      report: report ? clean({ id: `DiagnosticReport/${report.id}`, name: this.item(report.code).name }) : group,
     } as ExternalResult);
   }
 
@@ -192,9 +264,15 @@ class Context {
     return { name, codes };
   }
 
-  /** 出具机构: the first performer that is an Organization; the analyte's own before its report's. */
+  /**
+   * 出具机构: the first performer that is an Organization, the analyte's own before its report's; a
+   * Practitioner or PractitionerRole performer is resolved to its organization where the data allows
+   * (PractitionerRole.organization; a Practitioner through a PractitionerRole naming it), else the
+   * issuer stays unknown — never the practitioner's name.
+   */
   private issuer(...lists: (Reference[] | undefined)[]): ExternalResult['issuer'] {
-    const refs = lists.flatMap((l) => l ?? []).filter((r) => isOrganizationRef(r));
+    const all = lists.flatMap((l) => l ?? []);
+    const refs = all.filter((r) => isOrganizationRef(r)).concat(all.flatMap((r) => this.organizationOf(r)));
     for (const ref of refs) {
       const org = this.parsed.Organization.get(this.key(ref, 'Organization') ?? '');
       if (org) {
@@ -213,6 +291,21 @@ class Context {
       identifiers.push(bar >= 0 ? clean({ system: token.slice(0, bar) || undefined, value: token.slice(bar + 1) }) : { value: token });
     }
     return clean({ identifiers: identifiers.filter((i) => i.value), name: ref.display?.trim() || undefined });
+  }
+
+  /** The organization a Practitioner/PractitionerRole performer works for, when the data says. */
+  private organizationOf(ref: Reference): Reference[] {
+    const roleKey = this.key(ref, 'PractitionerRole');
+    if (roleKey) {
+      const org = this.parsed.PractitionerRole.get(roleKey)?.organization;
+      return org ? [{ ...org, type: org.type ?? 'Organization' }] : [];
+    }
+    const practitioner = this.key(ref, 'Practitioner');
+    if (!practitioner) return [];
+    for (const role of this.parsed.PractitionerRole.values()) {
+      if (role.organization && this.key(role.practitioner ?? {}, 'Practitioner') === practitioner) return [{ ...role.organization, type: role.organization.type ?? 'Organization' }];
+    }
+    return [];
   }
 
   private marks(...tagLists: ({ system?: string; code?: string; display?: string }[] | undefined)[]): string[] {

@@ -18,7 +18,7 @@ afterAll(() => server?.close());
 async function judge(i: number) {
   const source = createFhirSource({ baseUrl: server.fhirBase });
   const patient = data.emrPatients[i]!;
-  const got = await source.fetchResults({ patient: { system: 'urn:oid:2.16.156.10011.1.4', value: patient.idCard }, since: sinceFor(today, 60) });
+  const got = await source.fetchResults({ patient: { system: 'urn:oid:2.16.156.10011.1.3', value: patient.idCard }, since: sinceFor(today, 60) });
   const evaluation = evaluate({ packs: [loadBundledPacks().demo], receivingInstitution: 'zj-rmyy', now: today, results: got.results, orders: patient.orders });
   return { results: got.results, evaluation };
 }

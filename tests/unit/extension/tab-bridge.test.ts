@@ -92,7 +92,7 @@ describe('adapter lookup for the content script', () => {
     const settings = Settings.parse({ adapters: [demoOverride], identifierSystem: 'urn:oid:1.2.3' });
     expect(chooseAdapter(settings, EMR)).toMatchObject({ id: 'ours', patient: { identifierSystem: 'urn:oid:1.2.3' } });
     expect(chooseAdapter(Settings.parse({}), EMR)?.id).toBe('demo-outpatient');
-    expect(chooseAdapter(Settings.parse({ identifierSystem: 'urn:oid:1.2.3' }), EMR)?.patient.identifierSystem).toBe('urn:oid:2.16.156.10011.1.4');
+    expect(chooseAdapter(Settings.parse({ identifierSystem: 'urn:oid:1.2.3' }), EMR)?.patient.identifierSystem).toBe('urn:oid:2.16.156.10011.1.3');
     expect(chooseAdapter(Settings.parse({}), 'https://elsewhere.example/')).toBeNull();
   });
 

@@ -11,6 +11,8 @@
  *   --hub-data D  the hub's data folder (default .huren-demo/hub: decisions and events stay across runs)
  *   --no-hub      run without the hub
  *   --ready-json  print one JSON line {url, fhirBase} when listening (for tests that spawn the demo)
+ *   --source S    results source the --browser extension uses: fhir (default), cda-xds or cda-rest
+ *                 (the same patients' results as WS/T 500 documents; docs/cda-mapping.md)
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -19,6 +21,8 @@ import { configureExtension, EXTENSION_DIR, launchWithExtension } from './browse
 import { buildAll } from './build.ts';
 import { generateDemoData } from './data/generate.ts';
 import { startDemoServer } from './server/demo-server.ts';
+import { demoDocuments } from './cda/demo-documents.ts';
+import { demoCdaSettings } from './cda/settings.ts';
 import { startDemoHub } from './hub.ts';
 
 const { values } = parseArgs({
@@ -33,8 +37,10 @@ const { values } = parseArgs({
     'hub-port': { type: 'string', default: process.env.HUB_PORT ?? '8788' },
     'hub-data': { type: 'string', default: '.huren-demo/hub' },
     'no-hub': { type: 'boolean', default: false },
+    source: { type: 'string', default: 'fhir' },
   },
 });
+if (!['fhir', 'cda-xds', 'cda-rest'].includes(values.source!)) throw new Error('--source must be fhir, cda-xds or cda-rest');
 
 if (!values['no-build']) buildAll();
 
@@ -50,6 +56,7 @@ const server = await startDemoServer({
   host: values.host,
   bundles: [demo.bundle],
   emrPatients: demo.emrPatients,
+  cdaDocuments: demoDocuments(demo.bundle),
   ...(hub ? { hub: { url: hub.hub.url, token: hub.token } } : {}),
 });
 const hubSettings = hub ? { hubUrl: hub.hub.url, hubToken: hub.token, hubSigningKeys: [hub.publicKey] } : {};
@@ -65,6 +72,7 @@ Huren demo is running (Ctrl-C to stop)
   In-house EMR (widget):         ${server.url}/inhouse/
   In-house EMR (iframe mode):    ${server.url.replace('127.0.0.1', 'emr.demo.localhost')}/inhouse-frame/
   FHIR R4 platform:              ${server.fhirBase}
+  WS/T 500 documents (CDA):      XDS.b ${server.url}/xds/registry + ${server.url}/xds/repository, REST ${server.url}/cda-rest/documents
 ${
   hub
     ? `  Huren Hub (医院中心):             ${hub.hub.url}  (PGlite in ${values['hub-data']})
@@ -86,7 +94,8 @@ if (values.browser) {
     console.log('--browser: no display here ($DISPLAY is not set); open the URLs above in your own browser.');
   } else {
     const browser = await launchWithExtension({ headless: false });
-    await configureExtension(browser.serviceWorker, hub ? { fhirBaseUrl: server.fhirBase, ...hubSettings } : { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
+    const source = values.source === 'fhir' ? {} : demoCdaSettings(server.url, values.source === 'cda-xds' ? 'xds' : 'rest');
+    await configureExtension(browser.serviceWorker, hub ? { fhirBaseUrl: server.fhirBase, ...source, ...hubSettings } : { fhirBaseUrl: server.fhirBase, ...source, feedbackEndpoint: `${server.url}/cds-services/huren` });
     await (await browser.context.newPage()).goto(`${server.url}/emr/`);
     closeBrowser = () => browser.context.close();
   }

@@ -6,6 +6,8 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { DemoFhirServer } from '../fhir/fhir-server.ts';
 import type { Faults } from './faults.ts';
 import { FeedbackEndpoint } from './feedback.ts';
+import { CdaEndpoints } from '../cda/cda-endpoints.ts';
+import type { DemoDocument } from '../cda/demo-documents.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PAGES = join(ROOT, 'demo/pages');
@@ -31,6 +33,8 @@ export interface DemoServerOptions {
   emrPatients?: unknown[];
   /** The demo's hub: the in-house EMR page gives it to the widget (config.hub), so its decisions and events land there. */
   hub?: { url: string; token: string };
+  /** WS/T 500 documents served over XDS.b (/xds/registry, /xds/repository) and REST (/cda-rest/documents). */
+  cdaDocuments?: DemoDocument[];
 }
 
 export interface DemoServer {
@@ -40,6 +44,8 @@ export interface DemoServer {
   faults: Faults;
   /** The hospital's CDS Hooks feedback endpoint, where the extension and widget send decisions. */
   feedback: FeedbackEndpoint;
+  /** The document side of the platform (XDS.b and REST/JSON), sharing the FHIR faults. */
+  cda: CdaEndpoints;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   for (const bundle of options.bundles ?? []) await fhir.load(bundle);
   const faults: Faults = {};
   const feedback = new FeedbackEndpoint(() => faults.feedback);
+  const cda = new CdaEndpoints(options.cdaDocuments ?? [], () => faults);
   const host = options.host ?? '127.0.0.1';
   let origin = '';
 
@@ -65,6 +72,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const path = url.pathname;
     if (path.startsWith('/fhir/R4/') || path === '/fhir/R4') return handleFhir(req, res, url);
     if (feedback.handles(path)) return feedback.handle(req, res, path);
+    if (cda.handles(path)) return cda.handle(req, res, path);
     if (path === '/_faults' && req.method === 'POST') {
       Object.assign(faults, { failNext: undefined, delayMs: undefined, requireToken: undefined, feedback: undefined }, JSON.parse((await readBody(req)) || '{}'));
       return send(res, 204, 'text/plain', '');
@@ -132,6 +140,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     fhir,
     faults,
     feedback,
+    cda,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

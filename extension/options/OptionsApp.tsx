@@ -22,7 +22,9 @@ type TextKey =
   | 'locale'
   | 'hubUrl'
   | 'hubToken'
-  | 'hubSigningKeys';
+  | 'hubSigningKeys'
+  | 'resultsSource'
+  | 'cdaSource';
 
 interface Form {
   text: Record<TextKey, string>;
@@ -46,6 +48,8 @@ function formFrom(report: SettingsReport): Form {
       hubUrl: s.hubUrl ?? '',
       hubToken: s.hubToken ?? '',
       hubSigningKeys: (s.hubSigningKeys ?? []).join('\n'),
+      resultsSource: s.resultsSource,
+      cdaSource: s.cdaSource ? JSON.stringify(s.cdaSource, null, 2) : '',
     },
     packs: s.activePacks,
     adapters: s.adapters.length > 0 ? JSON.stringify(s.adapters, null, 2) : '[]',
@@ -92,7 +96,16 @@ export function OptionsApp() {
     const adapters = parseAdaptersText(form.adapters.trim() || '[]');
     if (!adapters.ok) return setStatus({ ok: false, problems: adapters.problems.map((p) => ({ ...p, path: `adapters${p.path === '(root)' ? '' : p.path.startsWith('[') ? p.path : `.${p.path}`}` })) });
     const optional = (v: string) => v.trim() || undefined;
+    let cdaSource: unknown;
+    try {
+      cdaSource = form.text.cdaSource.trim() ? JSON.parse(form.text.cdaSource) : undefined;
+    } catch {
+      return setStatus({ ok: false, problems: [{ path: 'cdaSource', message: t.cdaSourceJson }] });
+    }
+    if (form.text.resultsSource === 'cda' && cdaSource === undefined) return setStatus({ ok: false, problems: [{ path: 'cdaSource', message: t.cdaSourceMissing }] });
     const values: Partial<SettingsInput> = {
+      resultsSource: form.text.resultsSource as 'fhir' | 'cda',
+      cdaSource: cdaSource as SettingsInput['cdaSource'],
       fhirBaseUrl: form.text.fhirBaseUrl.trim(),
       token: optional(form.text.token),
       feedbackEndpoint: optional(form.text.feedbackEndpoint),
@@ -140,10 +153,31 @@ export function OptionsApp() {
       <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={t.title}>
         <section aria-labelledby="platform-h">
           <h2 id="platform-h">{t.platform}</h2>
+          <div>
+            <label htmlFor="resultsSource">
+              {t.resultsSource}
+              {managed('resultsSource') && <span className="managed">{t.managed}</span>}
+              {fromHub('resultsSource') && <span className="managed">{t.fromHub}</span>}
+            </label>
+            <select id="resultsSource" name="resultsSource" value={form.text.resultsSource} disabled={managed('resultsSource') || fromHub('resultsSource')} onChange={(e) => setText('resultsSource', e.target.value)}>
+              <option value="fhir">{t.sourceFhir}</option>
+              <option value="cda">{t.sourceCda}</option>
+            </select>
+          </div>
           {field('fhirBaseUrl', 'url', { required: true })}
           {field('token', 'password', { autoComplete: 'off' })}
           {field('feedbackEndpoint', 'url')}
           {field('identifierSystem', 'text')}
+          <div>
+            <label htmlFor="cdaSource">
+              {t.cdaSource}
+              {managed('cdaSource') && <span className="managed">{t.managed}</span>}
+              {fromHub('cdaSource') && <span className="managed">{t.fromHub}</span>}
+            </label>
+            <p className="help" id="cdaSource-help">{t.cdaSourceHelp}</p>
+            <textarea id="cdaSource" name="cdaSource" rows={5} spellCheck={false} aria-describedby="cdaSource-help" value={form.text.cdaSource}
+              disabled={managed('cdaSource') || fromHub('cdaSource')} onChange={(e) => setText('cdaSource', e.target.value)} />
+          </div>
           {field('lookbackDays', 'number', { min: 1, max: 3650 })}
         </section>
         <section aria-labelledby="hub-h">

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { SiteAdapterList } from './site-adapter-schema';
 import { PublicKeyText } from '../../shared/fleet/signed';
+import { CdaSourceSettings } from '../../shared/results/cda/config';
 import { FLEET_STORAGE_KEY, fleetLayer, readFleetState } from './fleet-state';
 
 /** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
@@ -24,6 +25,10 @@ export const Settings = z.object({
   fhirBaseUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8787/fhir/R4'),
   /** Bearer token for the platform, if it requires one. */
   token: z.string().max(4096).optional(),
+  /** Where prior results come from: the FHIR R4 platform, or WS/T 500 documents (CDA) over XDS.b or a REST wrapper. */
+  resultsSource: z.enum(['fhir', 'cda']).default('fhir'),
+  /** The CDA source: transport (XDS.b registry/repository, or a REST wrapper's query URL and paths), 身份证号 id root. */
+  cdaSource: CdaSourceSettings.optional(),
   /** Identifier system for adapters that do not name one (e.g. the 身份证号 OID). */
   identifierSystem: z.string().min(1).max(256).optional(),
   /** Days to look back for prior results. */

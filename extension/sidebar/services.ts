@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import { CachedResultsSource } from '../../shared/results/cached-source';
+import { createCdaSource } from '../../shared/results/cda/cda-source';
 import { createFhirSource } from '../../shared/results/fhir/fhir-source';
+import type { ResultsSource } from '../../shared/results/source';
 import type { RulePack } from '../../shared/rules';
 import type { PanelServices } from '../../shared/ui/panel/services';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
@@ -18,6 +20,12 @@ async function insertIntoNote(text: string): Promise<boolean> {
   return reply?.ok === true;
 }
 
+/** The platform source the settings choose: FHIR R4, or WS/T 500 documents (CDA) when configured. */
+export function resultsSource(settings: Settings): ResultsSource {
+  if (settings.resultsSource === 'cda' && settings.cdaSource) return createCdaSource({ ...settings.cdaSource, token: settings.token });
+  return createFhirSource({ baseUrl: settings.fhirBaseUrl, token: settings.token, identifierSystem: settings.identifierSystem });
+}
+
 /**
  * The extension's panel services. The sidebar asks the platform itself (extension pages need
  * no CORS), but stores nothing itself: results cache, decisions (the outbox) and the audit
@@ -25,9 +33,8 @@ async function insertIntoNote(text: string): Promise<boolean> {
  * the physician's click.
  */
 export function sidebarServices(settings: Settings, packs: readonly RulePack[], noteAvailable: boolean): PanelServices {
-  const fhir = createFhirSource({ baseUrl: settings.fhirBaseUrl, token: settings.token, identifierSystem: settings.identifierSystem });
   return {
-    source: new CachedResultsSource(fhir, remoteResultsCache),
+    source: new CachedResultsSource(resultsSource(settings), remoteResultsCache),
     packs,
     receivingInstitution: settings.receivingInstitution,
     decisions: remoteDecisionStore,

@@ -237,7 +237,9 @@ function readAnalyte(byCode: Map<string, XmlElement>): CdaAnalyte | undefined {
   if (rc === '1' || rc === '2' || rc === '3') a.resultCode = rc;
   // 项目名称: DE04.30.020.00, else the name some generators stuff into the 017 displayName, else 019's own displayName.
   const resultName = rc !== undefined && !['1', '2', '3'].includes(rc) ? clean(attr(result, 'displayName')) : undefined;
-  set(a, 'name', entryText(byCode.get(DE.itemName)) ?? usableName(resultName) ?? clean(attr(child(item, V3, 'value'), 'displayName')));
+  // A mangled displayName ("z") next to an abbreviation code (cTnI): the abbreviation is the better name.
+  const resultAbbrev = rc !== undefined && !['1', '2', '3'].includes(rc) ? clean(rc) : undefined;
+  set(a, 'name', entryText(byCode.get(DE.itemName)) ?? usableName(resultName) ?? clean(attr(child(item, V3, 'value'), 'displayName')) ?? resultAbbrev);
 
   for (const o of [quantity, item, byCode.get(DE.resultCode)]) {
     if (!o) continue;

@@ -23,7 +23,7 @@ import { generateDemoData } from './data/generate.ts';
 import { startDemoServer } from './server/demo-server.ts';
 import { demoDocuments } from './cda/demo-documents.ts';
 import { demoCdaSettings } from './cda/settings.ts';
-import { startDemoHub } from './hub.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, startDemoHub } from './hub.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,7 @@ const foreign: Bundle[] = [];
 for (const file of values.load ?? []) foreign.push(JSON.parse(await readFile(file, 'utf8')) as Bundle);
 
 // The hospital's hub first: the in-house EMR page hands its address and token to the widget.
-const hub = values['no-hub'] ? undefined : await startDemoHub({ dataDir: values['hub-data']!, port: Number(values['hub-port']) });
+const hub = values['no-hub'] ? undefined : await startDemoHub({ dataDir: values['hub-data']!, port: Number(values['hub-port']), today });
 const server = await startDemoServer({
   port: Number(values.port),
   host: values.host,
@@ -80,6 +80,8 @@ ${
       token   ${hub.token}
       key     ${hub.publicKey}
     Decisions and events arriving:  npm run hub -- --data ${values['hub-data']} stats
+    Monitoring dashboard:           ${hub.hub.url}/dashboard/
+      accounts ${DEMO_ACCOUNTS.map((a) => `${a.username} (${a.displayName})`).join(', ')}; password ${DEMO_PASSWORD}
 `
     : ''
 }  Extension to load in Chrome/Edge (chrome://extensions → 开发者模式 → 加载已解压的扩展程序):

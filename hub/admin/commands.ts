@@ -74,6 +74,8 @@ export const COMMANDS = {
     await ctx.db.query(`insert into hub_audit (actor, action, outcome, detail) values ($1, 'account.disable', $2, $3)`, [args.actor, rows[0] ? 'ok' : 'not-found', JSON.stringify({ username: args.username })]);
     return { disabled: rows.length > 0 };
   },
+  'audit.recent': async (ctx: AdminContext, args: { limit?: number }) =>
+    (await ctx.db.query('select id, at, actor, action, hospital_id, outcome, detail from hub_audit order by id desc limit $1', [Math.min(1000, args.limit ?? 50)])).rows,
   'rollups.refresh': async (ctx: AdminContext) => ({ rebuilt: ctx.refresher ? await ctx.refresher.refresh() : 0 }),
 } as const;
 

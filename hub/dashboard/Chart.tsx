@@ -49,8 +49,8 @@ export function rateBars(labels: string[], values: (number | null)[], overall: n
 /** A trend: the rate as a line over bars of reports shown. */
 export function trend(labels: string[], shown: number[], rate: (number | null)[], names: { shown: string; rate: string }): EChartsCoreOption {
   return {
-    grid: { left: 50, right: 50, top: 30, bottom: 30 },
-    legend: { data: [names.shown, names.rate] },
+    grid: { left: 50, right: 50, top: 50, bottom: 30 },
+    legend: { top: 0, data: [names.shown, names.rate] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: labels },
     yAxis: [

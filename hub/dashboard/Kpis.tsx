@@ -13,7 +13,8 @@ export function Kpis({ total, definitions }: { total: RatedRow; definitions?: De
           {def?.name[locale] ?? id}
         </div>
         <div className="tile-value" data-rate={id}>
-          {percent(total.rates[id])}
+          {/* 互认 ÷ 调阅 is a ratio of two counts (a view may lead to several recognitions), not a share. */}
+          {id === 'recognitionPerView' ? (total.rates[id] === null ? '—' : total.rates[id]!.toFixed(2)) : percent(total.rates[id])}
         </div>
       </div>
     );

@@ -33,6 +33,8 @@ function Block({ title, filters, groupBy, onOpenGroup, onDrill, ranked, showView
   }, [data, ranked, relabel]);
   if (isPending) return <p role="status">{t('loading')}</p>;
   if (error) return <p role="alert">{(error as Error).message}</p>;
+  // A chart of the 15 groups with the most reports; the table below has them all.
+  const charted = ranked ? rows : [...rows].sort((a, b) => b.measures.reportsShown - a.measures.reportsShown).slice(0, 15);
   const narrow = (r: RatedRow): Filters => {
     const f = { ...filters };
     if (groupBy === 'department') f.department = r.key;
@@ -49,15 +51,15 @@ function Block({ title, filters, groupBy, onOpenGroup, onDrill, ranked, showView
   };
   return (
     <>
-      {chart && rows.length > 0 && (
+      {chart && charted.length > 0 && (
         <Chart
-          label={`${title}：互认率`}
-          height={Math.max(140, rows.length * 26 + 50)}
+          label={`${title}：互认率${charted.length < rows.length ? `（前 ${charted.length} 项）` : ''}`}
+          height={Math.max(140, charted.length * 26 + 50)}
           option={rateBars(
-            rows.map((r) => r.label || t('notGiven')),
-            rows.map((r) => r.rates.recognitionRate),
+            charted.map((r) => r.label || t('notGiven')),
+            charted.map((r) => r.rates.recognitionRate),
             data!.total.rates.recognitionRate,
-            rows.map((r) => !!r.deviation),
+            charted.map((r) => !!r.deviation),
             '互认率',
           )}
         />

@@ -13,6 +13,9 @@ const REPORT_MEASURES = `count(*)::int as shown,
   coalesce(sum(saved_price) filter (where outcome = 'accepted'), 0) as saved`;
 
 /**
+ * The 院区 of a report is its token's (a workstation or department token may name one), else the
+ * campus the hospital placed its department in (hub org import).
+ *
  * Rebuilds the rollups of the hospital-days the ingest marked (rollup_dirty) from the report facts
  * and the view events: delete and insert per hospital-day, then clear the marks, in one
  * REPEATABLE READ transaction. A mark set again by an ingest that committed after this pass's
@@ -35,9 +38,10 @@ export async function refreshRollups(db: Database): Promise<number> {
     await tx.query(
       `insert into rollup_day (hospital_id, day, campus_id, department, physician, item_id, item_name, item_category, issuer_id, issuer_name, reason_code,
          shown, recognized, retested, undecided, cited, prompts, saved)
-       select f.hospital_id, f.shown_day, f.campus_id, f.department, f.physician, f.item_id, f.item_name, f.item_category, f.issuer_id, f.issuer_name,
+       select f.hospital_id, f.shown_day, coalesce(f.campus_id, dep.campus_id), f.department, f.physician, f.item_id, f.item_name, f.item_category, f.issuer_id, f.issuer_name,
          case when f.outcome = 'overridden' then f.reason_code end, ${REPORT_MEASURES}
        from report_fact f join (${marked}) m on f.hospital_id = m.hospital_id and f.shown_day = m.day
+         left join department dep on dep.hospital_id = f.hospital_id and dep.name = f.department
        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
       params,
     );
@@ -50,10 +54,11 @@ export async function refreshRollups(db: Database): Promise<number> {
     );
     await tx.query(
       `insert into rollup_views_day (hospital_id, day, campus_id, department, physician, views)
-       select e.hospital_id, m.day, e.campus_id, e.department, e.physician, count(*)::int
+       select e.hospital_id, m.day, coalesce(e.campus_id, dep.campus_id), e.department, e.physician, count(*)::int
        from event e join (${marked}) m on e.hospital_id = m.hospital_id
          and e.occurred_at >= (m.day::timestamp at time zone '${TIME_ZONE}')
          and e.occurred_at < ((m.day + 1)::timestamp at time zone '${TIME_ZONE}')
+         left join department dep on dep.hospital_id = e.hospital_id and dep.name = e.department
        where e.kind in ('viewed', 'opened')
        group by 1, 2, 3, 4, 5`,
       params,

@@ -196,9 +196,27 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
       }
     }
 
+    /** Re-test reason codes named as the published packs name them (RT-2 → 检查检验结果在疾病发展演变过程中变化较快的). */
+    let reasonNames: { at: number; names: Map<string, string> } | undefined;
+    async function reasonLabel(code: string): Promise<string> {
+      if (!reasonNames || Date.now() - reasonNames.at > 60_000) {
+        const names = new Map<string, string>();
+        const { rows } = await db.query<{ body_text: string }>('select body_text from rule_pack order by published_at');
+        for (const r of rows) {
+          const pack = JSON.parse(r.body_text) as { retestReasons?: { code: string; label: { 'zh-CN': string } }[] };
+          for (const reason of pack.retestReasons ?? []) names.set(reason.code, reason.label['zh-CN']);
+        }
+        reasonNames = { at: Date.now(), names };
+      }
+      return `${code} ${reasonNames.names.get(code) ?? ''}`.trim();
+    }
+
     async function measures(scope: Scope, groupBy: GroupBy) {
-      const [rows, totals] = await Promise.all([measuresBy(db, scope, groupBy), measuresBy(db, scope, 'all')]);
-      const total = totals.reduce((m, r) => addMeasures(m, r.measures), EMPTY_MEASURES);
+      const [found, totals] = await Promise.all([measuresBy(db, scope, groupBy), measuresBy(db, scope, 'all')]);
+      // The reasons table lists re-tests only (a report without a reason was not re-tested).
+      const rows = groupBy === 'reason' ? await Promise.all(found.filter((r) => r.key !== '').map(async (r) => ({ ...r, label: await reasonLabel(r.key) }))) : found;
+      // The reasons table's total is its re-tests; every other table's the period's.
+      const total = (groupBy === 'reason' ? rows : totals).reduce((m, r) => addMeasures(m, r.measures), EMPTY_MEASURES);
       const timeline = groupBy === 'day' || groupBy === 'week' || groupBy === 'month';
       const rated = rateRows(rows, total, { rule, flag: !timeline && groupBy !== 'all' && groupBy !== 'reason' });
       rated.sort((a, b) => (timeline ? a.key.localeCompare(b.key) : b.measures.reportsShown - a.measures.reportsShown || a.label.localeCompare(b.label, 'zh-CN')));

@@ -1,6 +1,6 @@
 import { ISSUER_LOCAL_ITEM_SYSTEM, NHSA_SERVICE_ITEM_SYSTEM } from '../domain/codes.ts';
 import { normalizeItemName, normalizeMark } from './match/normalize-name.ts';
-import { specimenClass, type SpecimenClass } from './match/specimen.ts';
+import { itemSpecimenClass, specimenClass, type SpecimenClass } from './match/specimen.ts';
 import type { BilingualText, Category } from './schema/common.ts';
 import type { CatalogItem, NegativeWhen } from './schema/catalog-item.ts';
 import { levelRank, type Institution, type Qualification } from './schema/institution.ts';
@@ -187,7 +187,7 @@ function build(pack: RulePack): CompiledPack {
       groupBit: groupIndex.get(item.group)! < 31 ? 1 << groupIndex.get(item.group)! : 0,
       limitDays: explicit ?? pack.defaults.timeLimitDays[item.category],
       limitFromDefault: explicit === undefined,
-      specimenClass: specimenClass(item.specimen),
+      specimenClass: itemSpecimenClass(item),
       negatives: [],
       negativesWithoutFlags: [],
       view,

@@ -1,7 +1,7 @@
 import type { Problem } from './problems.ts';
 import type { RulePack } from './schema/rule-pack.ts';
 import { normalizeItemName, normalizeMark } from './match/normalize-name.ts';
-import { specimenClass, specimensConflict } from './match/specimen.ts';
+import { itemSpecimenClass, specimenClass, specimensConflict } from './match/specimen.ts';
 
 /**
  * 交叉校验: what a schema cannot see — ids used once, references that resolve, names and codes
@@ -158,8 +158,8 @@ export function crossCheck(pack: RulePack): Problem[] {
       const item = itemsById.get(e.item);
       if (!item) return add(`${at}.entries[${j}].item`, `unknown catalog item id "${e.item}"`);
       // Never across specimens: a urine line cannot be the serum item.
-      if (specimensConflict(specimenClass(e.specimen), specimenClass(item.specimen))) {
-        add(`${at}.entries[${j}].item`, `specimen "${e.specimen}" differs from catalog item "${item.id}" (${item.specimen})`);
+      if (specimensConflict(specimenClass(e.specimen), itemSpecimenClass(item))) {
+        add(`${at}.entries[${j}].item`, `specimen "${e.specimen}" differs from catalog item "${item.id}" (${item.specimen ?? itemSpecimenClass(item)})`);
       }
     });
   });

@@ -149,8 +149,11 @@ export function descendants(el: XmlElement, ns: string, name: string, out: XmlEl
   return out;
 }
 
-/** All character data under an element, in document order, with whitespace runs folded. */
-export function textContent(el: XmlElement | undefined): string {
+/**
+ * All character data under an element, in document order, with whitespace runs folded. Pieces from
+ * different elements are joined with `joiner` (a space: CDA narrative blocks; '' for XLSX text runs).
+ */
+export function textContent(el: XmlElement | undefined, joiner = ' '): string {
   if (!el) return '';
   const parts: string[] = [];
   const walk = (e: XmlElement) => {
@@ -167,7 +170,7 @@ export function textContent(el: XmlElement | undefined): string {
     while (next < e.segments.length) parts.push(e.segments[next++]!.text);
   };
   walk(el);
-  return parts.join(' ').replace(/[\s\u3000]+/g, ' ').trim();
+  return parts.join(joiner).replace(/[\s\u3000]+/g, ' ').trim();
 }
 
 export function attr(el: XmlElement | undefined, name: string): string | undefined {

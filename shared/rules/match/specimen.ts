@@ -44,3 +44,13 @@ export function nameSpecimen(name: string): SpecimenClass | undefined {
 export function specimensConflict(a: SpecimenClass | undefined, b: SpecimenClass | undefined): boolean {
   return a !== undefined && b !== undefined && a !== b;
 }
+
+/**
+ * The specimen kind of a catalog item: as the pack states it, else as its name says (尿常规), else
+ * blood for a lab item (the lists' lab items are serum/plasma/whole-blood tests unless named
+ * otherwise); imaging has none.
+ */
+export function itemSpecimenClass(item: { specimen?: string | undefined; name: string; category: 'lab' | 'imaging' }): SpecimenClass | undefined {
+  if (item.category !== 'lab') return undefined;
+  return specimenClass(item.specimen) ?? nameSpecimen(item.name) ?? 'blood';
+}

@@ -17,6 +17,7 @@ function crossRegionPack() {
   json.institutions[1].alliances = [];
   json.policy.acceptedMarks = [];
   json.negativeList = [];
+  json.codeMaps = [];
   return packFrom(json);
 }
 

@@ -48,7 +48,8 @@ describe('shipped packs', () => {
     const ids = pack.institutions.map((i) => i.id);
     expect(ids).toEqual(['zj-rmyy', 'zj-zxyy', 'zj-fybjy', 'zj-mzqrmyy', 'zj-xsqsq', 'zj-slxrmyy', 'mm-rmyy', 'gz-zsyy']);
     for (const inst of pack.institutions) {
-      expect(inst.identifiers).toEqual([{ system: 'https://huren.example/fhir/sid/org', value: inst.id }]);
+      // The platform's org id (FHIR), and the custodian id its WS/T 500 documents carry (root 2.16.156.10011.1.5).
+      expect(inst.identifiers).toEqual([{ system: 'https://huren.example/fhir/sid/org', value: inst.id }, { system: 'urn:oid:2.16.156.10011.1.5', value: expect.stringMatching(/^4408\d{9}$/) }]);
     }
     const names = pack.catalog.map((c) => c.name);
     for (const absent of ['血清淀粉样蛋白A', '降钙素原', '骨密度']) expect(names).not.toContain(absent);

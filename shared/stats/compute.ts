@@ -1,8 +1,9 @@
 import type { AuditEvent, OpenedTarget } from '../audit/event';
 import { EXT, type Decision, type Trigger } from '../domain/decision';
-import { latestByCard } from '../decisions/store';
-import type { RulePack } from '../rules';
-import { DEFAULT_DEVIATION_RULE, flagDeviations, type Deviation, type DeviationRule } from './deviation';
+import { addMeasures, EMPTY_MEASURES, type Measures, type RateId } from './definitions';
+import { DEFAULT_DEVIATION_RULE, type Deviation, type DeviationRule } from './deviation';
+import { rateRows, ratesOf } from './groups';
+import { isView, measuresOf, reportFacts, type ReportFact } from './report-facts';
 
 export interface StatsInput {
   /** Every known decision, revisions included (the period is applied here, after revisions). */
@@ -12,8 +13,6 @@ export interface StatsInput {
   /** from ≤ t < to, epoch ms. */
   from: number;
   to: number;
-  /** For the price of a recognized item whose decision carries none. */
-  packs?: readonly RulePack[];
   rule?: DeviationRule;
 }
 
@@ -24,13 +23,15 @@ export interface GroupStats {
   name: string;
   /** The physician's department, for the physician table. */
   detail?: string;
+  /** Reports decided (互认 + 复查). */
   decisions: number;
   recognized: number;
   retested: number;
-  /** recognized / (recognized + retested); null without decisions. */
+  /** 互认率 (shared/stats/definitions.ts); null without reports shown. */
   rate: number | null;
   /** 元 */
   saved: number;
+  measures: Measures;
   deviation?: Deviation;
 }
 
@@ -48,16 +49,20 @@ export interface Stats {
   /** "可互认" cards shown (once per card per patient view). */
   prompts: number;
   promptsByTrigger: Record<Trigger, number>;
-  /** Cards decided: each card once, with its latest decision. */
+  /** Reports decided: each report once, with its latest decision. */
   decisions: number;
   recognized: number;
   retested: number;
   /** Decisions in the period that changed an earlier one (修改). */
   revisions: number;
+  /** 互认率, the national target's definition (definitions.ts): the hub's dashboards show the same. */
   rate: number | null;
-  /** 节省费用 (元): item prices of the recognized cards. */
+  /** The counts every rate is made of, and every rate of definitions.ts. */
+  measures: Measures;
+  rates: Record<RateId, number | null>;
+  /** 节省费用 (元): the prices the recognized reports' decisions carry. */
   saved: number;
-  /** Recognized cards whose item has no price in the pack. */
+  /** Recognized reports whose decision carries no price (the item has none in the pack). */
   unpriced: number;
   byDepartment: GroupStats[];
   byPhysician: GroupStats[];
@@ -68,63 +73,66 @@ export interface Stats {
   rule: DeviationRule;
 }
 
-const rateOf = (recognized: number, retested: number) => (recognized + retested === 0 ? null : recognized / (recognized + retested));
-
 /**
- * The monitoring figures for one period, pure. Each card counts once, with its latest decision
- * (a revision replaces the outcome it revises), in the period in which that latest decision was
- * made. Recognition rate = recognized / (recognized + re-tested).
+ * The browser's own monitoring figures for one period (the offline view of the extension's
+ * statistics page and the widget's), pure, with the hub's definitions: reports (份) as
+ * report-facts.ts attributes them — each counted in the period it was first shown, with its latest
+ * decision — and the rates of definitions.ts. Deviation flags as the hub's dashboards flag them.
  */
 export function computeStats(input: StatsInput): Stats {
   const { from, to } = input;
   const rule = input.rule ?? DEFAULT_DEVIATION_RULE;
-  const inPeriod = (iso: string) => {
-    const t = Date.parse(iso);
-    return t >= from && t < to;
+  const inPeriod = (t: number) => t >= from && t < to;
+  const events = input.events.filter((e) => inPeriod(Date.parse(e.at)));
+  const facts = reportFacts(input.decisions, input.events).filter((f) => inPeriod(f.firstShownAt));
+  const views = events.filter(isView);
+  const measures = measuresOf(facts, views.length);
+  const revisions = input.decisions.filter((d) => d.extension[EXT].revises && inPeriod(Date.parse(d.outcomeTimestamp))).length;
+
+  const groups = (keyOf: (f: ReportFact) => { key: string; name: string; detail?: string }, viewKey?: (e: AuditEvent) => string) => {
+    const map = new Map<string, { key: string; label: string; detail?: string; measures: Measures }>();
+    for (const f of facts) {
+      const k = keyOf(f);
+      const g = map.get(k.key) ?? { key: k.key, label: k.name, ...(k.detail !== undefined ? { detail: k.detail } : {}), measures: EMPTY_MEASURES };
+      g.measures = addMeasures(g.measures, measuresOf([f], 0));
+      map.set(k.key, g);
+    }
+    if (viewKey) for (const e of views) {
+      const g = map.get(viewKey(e));
+      if (g) g.measures = addMeasures(g.measures, { ...EMPTY_MEASURES, views: 1 });
+    }
+    return rateRows([...map.values()], measures, { rule })
+      .map(
+        (r): GroupStats => ({
+          key: r.key,
+          name: r.label,
+          ...(r.detail !== undefined ? { detail: r.detail } : {}),
+          decisions: r.measures.reportsRecognized + r.measures.reportsRetested,
+          recognized: r.measures.reportsRecognized,
+          retested: r.measures.reportsRetested,
+          rate: r.rates.recognitionRate,
+          saved: r.measures.saved,
+          measures: r.measures,
+          ...(r.deviation ? { deviation: r.deviation } : {}),
+        }),
+      )
+      .sort((a, b) => b.measures.reportsShown - a.measures.reportsShown || a.name.localeCompare(b.name, 'zh-CN'));
   };
 
-  const latest = [...latestByCard(input.decisions).values()].filter((d) => inPeriod(d.outcomeTimestamp));
-  const revisions = input.decisions.filter((d) => d.extension[EXT].revises && inPeriod(d.outcomeTimestamp)).length;
-
-  const departments = new Groups();
-  const physicians = new Groups();
-  const items = new Groups();
+  const retested = facts.filter((f) => f.outcome === 'overridden');
   const reasons = new Map<string, { display: string; count: number }>();
-  let recognized = 0;
-  let retested = 0;
-  let saved = 0;
-  let unpriced = 0;
-
-  for (const d of latest) {
-    const ctx = d.extension[EXT];
-    const accepted = d.outcome === 'accepted';
-    const price = accepted ? (ctx.savedPrice ?? packPrice(input.packs, ctx.pack.id, ctx.item.id)) : 0;
-    if (accepted) {
-      recognized++;
-      if (price === null) unpriced++;
-      else saved += price;
-    } else {
-      retested++;
-      const code = d.overrideReason?.reason.code ?? '';
-      const r = reasons.get(code) ?? { display: d.overrideReason?.reason.display ?? code, count: 0 };
-      r.count++;
-      reasons.set(code, r);
-    }
-    const dept = ctx.practitioner.department ?? '';
-    const phys = ctx.practitioner.physician ?? '';
-    departments.add(dept, dept, accepted, price ?? 0);
-    physicians.add(`${dept}\u0000${phys}`, phys, accepted, price ?? 0, dept);
-    items.add(`${ctx.pack.id}\u0000${ctx.item.id ?? `name:${ctx.item.name}`}`, ctx.item.name, accepted, price ?? 0);
+  for (const f of retested) {
+    const code = f.reasonCode ?? '';
+    const r = reasons.get(code) ?? { display: f.reasonDisplay ?? code, count: 0 };
+    r.count++;
+    reasons.set(code, r);
   }
-
-  const rate = rateOf(recognized, retested);
-  const events = input.events.filter((e) => inPeriod(e.at));
-  const count = <K extends AuditEvent['kind']>(kind: K) => events.filter((e): e is Extract<AuditEvent, { kind: K }> => e.kind === kind);
-  const prompted = count('prompted');
-  const viewed = count('viewed');
-  const opened = count('opened');
+  const prompted = events.filter((e): e is Extract<AuditEvent, { kind: 'prompted' }> => e.kind === 'prompted');
+  const opened = events.filter((e): e is Extract<AuditEvent, { kind: 'opened' }> => e.kind === 'opened');
   const openedBy: Record<OpenedTarget, number> = { images: 0, others: 0, trend: 0 };
   for (const e of opened) openedBy[e.target]++;
+  const viewed = events.filter((e) => e.kind === 'viewed');
+  const rates = ratesOf(measures);
 
   return {
     from,
@@ -134,18 +142,26 @@ export function computeStats(input: StatsInput): Stats {
       'patient-view': prompted.filter((e) => e.trigger === 'patient-view').length,
       'order-select': prompted.filter((e) => e.trigger === 'order-select').length,
     },
-    decisions: latest.length,
-    recognized,
-    retested,
+    decisions: measures.reportsRecognized + measures.reportsRetested,
+    recognized: measures.reportsRecognized,
+    retested: measures.reportsRetested,
     revisions,
-    rate,
-    saved: Math.round(saved * 100) / 100,
-    unpriced,
-    byDepartment: departments.rows(rate, rule, true),
-    byPhysician: physicians.rows(rate, rule, true),
-    byItem: items.rows(rate, rule, false),
+    rate: rates.recognitionRate,
+    measures,
+    rates,
+    saved: measures.saved,
+    unpriced: facts.filter((f) => f.outcome === 'accepted' && !f.priced).length,
+    byDepartment: groups(
+      (f) => ({ key: f.department, name: f.department }),
+      (e) => e.actor.department ?? '',
+    ),
+    byPhysician: groups(
+      (f) => ({ key: `${f.department}\u0000${f.physician}`, name: f.physician, detail: f.department }),
+      (e) => `${e.actor.department ?? ''}\u0000${e.actor.physician ?? ''}`,
+    ),
+    byItem: groups((f) => ({ key: `${f.item.id ?? `name:${f.item.name}`}`, name: f.item.name })),
     reasons: [...reasons.entries()]
-      .map(([code, r]) => ({ code, display: r.display, count: r.count, share: r.count / retested }))
+      .map(([code, r]) => ({ code, display: r.display, count: r.count, share: r.count / retested.length }))
       .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code, 'en', { numeric: true })),
     usage: {
       views: viewed.length,
@@ -156,32 +172,4 @@ export function computeStats(input: StatsInput): Stats {
     },
     rule,
   };
-}
-
-class Groups {
-  private readonly map = new Map<string, GroupStats>();
-
-  add(key: string, name: string, accepted: boolean, price: number, detail?: string): void {
-    const g = this.map.get(key) ?? { key, name, ...(detail !== undefined ? { detail } : {}), decisions: 0, recognized: 0, retested: 0, rate: null, saved: 0 };
-    g.decisions++;
-    if (accepted) {
-      g.recognized++;
-      g.saved += price;
-    } else g.retested++;
-    this.map.set(key, g);
-  }
-
-  /** Rows by decisions (most first); deviation flags only where the rule applies (departments, physicians). */
-  rows(overall: number | null, rule: DeviationRule, flag: boolean): GroupStats[] {
-    const rows = [...this.map.values()].map((g) => ({ ...g, rate: rateOf(g.recognized, g.retested), saved: Math.round(g.saved * 100) / 100 }));
-    rows.sort((a, b) => b.decisions - a.decisions || a.name.localeCompare(b.name, 'zh-CN'));
-    if (!flag) return rows;
-    const flags = flagDeviations(rows, overall, rule);
-    return rows.map((g, i) => (flags[i] ? { ...g, deviation: flags[i] } : g));
-  }
-}
-
-function packPrice(packs: readonly RulePack[] | undefined, packId: string, itemId: string | null): number | null {
-  if (!packs || itemId === null) return null;
-  return packs.find((p) => p.meta.id === packId)?.catalog.find((i) => i.id === itemId)?.price ?? null;
 }

@@ -21,6 +21,8 @@ export interface ReportFact {
   cited: boolean;
   /** 元, when recognized and priced. */
   saved: number;
+  /** The latest decision carried a price (a recognition of an item the pack prices). */
+  priced: boolean;
   department: string;
   physician: string;
   item: { id: string | null; name: string; category: 'lab' | 'imaging' };
@@ -65,6 +67,7 @@ export function reportFacts(decisions: readonly Decision[], events: readonly Aud
       decision: null,
       cited: false,
       saved: 0,
+      priced: false,
       department: e.actor.department ?? '',
       physician: e.actor.physician ?? '',
       item: { ...e.item },
@@ -92,6 +95,7 @@ export function reportFacts(decisions: readonly Decision[], events: readonly Aud
         decision: null,
         cited: false,
         saved: 0,
+        priced: false,
         department: '',
         physician: '',
         item: { ...ctx.item },
@@ -109,6 +113,7 @@ export function reportFacts(decisions: readonly Decision[], events: readonly Aud
     fact.decidedAt = t;
     fact.decision = d.uuid;
     fact.saved = d.outcome === 'accepted' ? (ctx.savedPrice ?? 0) : 0;
+    fact.priced = ctx.savedPrice !== undefined;
     fact.department = ctx.practitioner.department ?? '';
     fact.physician = ctx.practitioner.physician ?? '';
     fact.item = { ...ctx.item };

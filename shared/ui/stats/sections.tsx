@@ -13,6 +13,7 @@ export function Kpis({ stats }: { stats: Stats }) {
     [t('kpiRecognized'), String(stats.recognized), stats.revisions ? t('kpiRevisions', { count: stats.revisions }) : ''],
     [t('kpiRetested'), String(stats.retested), ''],
     [t('kpiRate'), percent(stats.rate), t('kpiRateDetail')],
+    [t('kpiPromptRate'), percent(stats.rates.promptRate), t('kpiPromptRateDetail')],
     [t('kpiSaved'), t('yuan', { amount: stats.saved.toLocaleString('zh-CN') }), stats.unpriced ? t('kpiUnpriced', { count: stats.unpriced }) : t('kpiSavedDetail')],
     [t('kpiViews'), String(stats.usage.views), t('kpiViewsDetail', { patients: stats.usage.patients, opened: stats.usage.opened })],
   ];

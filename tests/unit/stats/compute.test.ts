@@ -89,21 +89,19 @@ describe('revisions', () => {
     expect(stats).toMatchObject({ decisions: 1, recognized: 1, retested: 0, revisions: 1, saved: 20, reasons: [] });
   });
 
-  test('a card counts in the period of its latest decision only', () => {
+  test('a report counts in the period it was first shown, with its latest outcome', () => {
     const first = decision({ at: at(30), outcome: 'accepted', price: 20 });
     const revised = decision({ at: '2026-12-02T02:00:00.000Z', outcome: 'overridden', reason: 3, card: first.card, revises: first.uuid });
-    expect(computeStats({ decisions: [first, revised], events: [], ...NOV }).decisions).toBe(0);
+    expect(computeStats({ decisions: [first, revised], events: [], ...NOV })).toMatchObject({ decisions: 1, recognized: 0, retested: 1, revisions: 0 });
     const dec = computeStats({ decisions: [first, revised], events: [], ...periodOfDays('2026-12-01', '2026-12-31') });
-    expect(dec).toMatchObject({ decisions: 1, retested: 1, revisions: 1 });
+    expect(dec).toMatchObject({ decisions: 0, revisions: 1 });
   });
 
-  test('money saved falls back to the pack price when a decision carries none', () => {
-    const packs = [loadBundledPacks().demo];
-    const priced = packs[0]!.catalog.find((i) => i.price !== undefined)!;
-    const d = decision({ at: at(4), outcome: 'accepted', item: priced.id });
+  test('money saved is the price each recognition carries (the pack’s price when decided); unpriced ones are counted', () => {
+    const d = decision({ at: at(4), outcome: 'accepted', price: 60 });
     const noPrice = decision({ at: at(4), outcome: 'accepted', item: 'not-in-pack' });
-    const stats = computeStats({ decisions: [d, noPrice], events: [], ...NOV, packs });
-    expect(stats.saved).toBe(priced.price);
+    const stats = computeStats({ decisions: [d, noPrice], events: [], ...NOV });
+    expect(stats.saved).toBe(60);
     expect(stats.unpriced).toBe(1);
   });
 });

@@ -27,10 +27,12 @@ export interface Made {
 /** A decision as the panel would make it. */
 export function decision(m: Made): Decision {
   const item = m.item ?? 'cbc';
+  // A card is one result of one patient: a revision (same card) is about the same result.
+  const card = m.card ?? cardId('demo', item, uuid());
   const about: DecisionContext = {
     patient: PATIENT,
     item: { id: item, name: item === 'cbc' ? '血细胞分析' : item, category: 'lab' },
-    result: { id: `Observation/${m.card ?? uuid()}`, date: '2026-11-19' },
+    result: { id: `Observation/${card}`, date: '2026-11-19' },
     issuer: { id: 'zj-zxyy', name: '湛江中心人民医院' },
     practitioner: { physician: m.phys ?? '李明', department: m.dept ?? '心血管内科' },
     pack: { id: 'demo', version: '1' },
@@ -38,7 +40,6 @@ export function decision(m: Made): Decision {
     ...(m.revises ? { revises: m.revises } : {}),
     ...(m.price !== undefined ? { savedPrice: m.price } : {}),
   };
-  const card = m.card ?? cardId('demo', item, uuid());
   const choice = m.outcome === 'accepted' ? ({ kind: 'recognize' } as const) : ({ kind: 'retest', reason: reason(m.reason ?? 1), comment: m.reason === 8 ? '说明' : undefined } as const);
   return makeDecision(choice, card, about, { uuid: uuid(), now: new Date(m.at) });
 }

@@ -53,7 +53,7 @@ describe('互认统计 view', () => {
     const row = within(dept).getByRole('row', { name: /呼吸内科/ });
     expect(within(row).getByText('偏离：低于平均 34.5 个百分点')).toBeTruthy();
     expect(within(within(dept).getByRole('row', { name: /心血管内科/ })).getByText('83.3%')).toBeTruthy();
-    expect(screen.getByText(/偏离标记规则：决定数 ≥ 5 的科室或医师.*2 倍，或超过 20 个百分点/)).toBeTruthy();
+    expect(screen.getByText(/偏离标记规则：可互认报告不少于 5 份的科室或医师.*2 倍，或超过 20 个百分点/)).toBeTruthy();
     const rt2 = within(screen.getByRole('region', { name: '复查原因' })).getByRole('row', { name: /RT-2/ });
     expect([...rt2.querySelectorAll('td')].map((c) => c.textContent)).toEqual(['4', '80%']);
   });

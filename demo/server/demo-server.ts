@@ -8,6 +8,7 @@ import type { Faults } from './faults.ts';
 import { FeedbackEndpoint } from './feedback.ts';
 import { CdaEndpoints } from '../cda/cda-endpoints.ts';
 import type { DemoDocument } from '../cda/demo-documents.ts';
+import { serveXemr } from './xemr-route.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PAGES = join(ROOT, 'demo/pages');
@@ -84,6 +85,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (path === '/inhouse-frame/' || path === '/inhouse-frame') return serveFile(res, join(PAGES, 'inhouse-frame.html'));
     if (path === '/huren-frame/') return serveHurenFrame(res);
     if (path.startsWith('/assets/')) return serveUnder(res, join(PAGES, 'assets'), path.slice('/assets/'.length));
+    if (path.startsWith('/xemr/')) return serveXemr(res, path);
     if (path.startsWith('/widget/')) return serveUnder(res, WIDGET_DIST, path.slice('/widget/'.length));
     // The rule packs the widget fetches (config.packs URLs): the widget bundles none.
     if (/^\/packs\/[\w-]+\.json$/.test(path)) return serveUnder(res, PACKS, path.slice('/packs/'.length));

@@ -6,6 +6,9 @@ import { ID_CARD_SYSTEM } from '../../shared/domain/codes';
 export { ID_CARD_SYSTEM };
 
 const DEMO_HOST = '^https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?';
+/** The demo EMR's frames from other origins (demo/pages/xemr): the patient index and order entry. */
+const XEMR_BANNER = '^http://xemr-banner\\.localhost(:\\d+)?/';
+const XEMR_ORDERS = '^http://xemr-orders\\.localhost(:\\d+)?/';
 
 /**
  * Adapters shipped for the two demo EMR pages (门诊医生工作站, single page and framed). Hospitals
@@ -60,5 +63,30 @@ export const BUNDLED_ADAPTERS: SiteAdapter[] = [
       code: { selector: '.item', attribute: 'data-code' },
     },
     note: { selector: '#note', frame: ['iframe#workspace', 'iframe#orders-frame'] },
+  },
+  {
+    // An ExtJS-era single-page EMR whose banner and orders come from two other origins: every
+    // field is found by its label, read by the content script inside the frame that shows it.
+    id: 'demo-xemr',
+    name: '演示 · 门诊医生工作站（跨域框架版）',
+    urlPatterns: [`${DEMO_HOST}/xemr/`],
+    patient: {
+      identifier: { label: '身份证号', frameUrl: XEMR_BANNER },
+      identifierSystem: ID_CARD_SYSTEM,
+      name: { label: '患者姓名', frameUrl: XEMR_BANNER },
+      gender: { label: '性别', frameUrl: XEMR_BANNER },
+      age: { label: '年龄', frameUrl: XEMR_BANNER },
+    },
+    user: {
+      physician: { label: '医师', take: 'rest', within: '.x-toolbar-doctor' },
+      department: { label: '科室', take: 'rest', within: '.x-toolbar-doctor' },
+    },
+    orders: {
+      frameUrl: XEMR_ORDERS,
+      item: '.x-grid-item',
+      name: { label: '项目名称', take: 'column' },
+      code: { label: '项目编码', take: 'column' },
+    },
+    note: { selector: 'textarea.x-form-textarea', frameUrl: XEMR_ORDERS },
   },
 ];

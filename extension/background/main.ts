@@ -7,6 +7,8 @@ import { handleStorageMessage } from './storage-bridge';
 import { handleSyncMessage, registerSync } from './sync';
 import { handleFleetMessage, registerFleetSync } from './fleet';
 import { handleTabBridgeMessage } from './tab-bridge';
+import { migrateIdCardSystem } from '../settings/migrate-id-card';
+import { HurenDb } from '../../shared/storage/db';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
 const MESSAGE_HANDLERS: MessageHandler[] = [handleContextMessage, handleAdapterMessage, handleTabBridgeMessage, handleHostsMessage, handleSyncMessage, handleFleetMessage, handleStorageMessage];
@@ -30,4 +32,6 @@ export function startBackground(): void {
   registerAdapterRefresh();
   registerSync();
   registerFleetSync();
+  // Once per profile: the 身份证号 stored under …1.4 by Huren ≤ 0.1 moves to …1.3 (settings, decisions, audit).
+  void migrateIdCardSystem(new HurenDb()).catch(() => undefined);
 }

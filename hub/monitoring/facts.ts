@@ -52,13 +52,17 @@ export const EVENT_FACTS = `
      firstp as (
        select distinct on (hospital_id, patient_ref, result_id) * from newp
        order by hospital_id, patient_ref, result_id, occurred_at, uuid),
+     newcites as (select distinct hospital_id, card from newe where kind = 'cited' and card is not null),
      prev_facts as (
        select r.hospital_id, r.shown_day from report_fact r join firstp f using (hospital_id, patient_ref, result_id)),
      facts as (
-       insert into report_fact as r (hospital_id, patient_ref, patient_sealed, result_id, first_shown_at, shown_day, prompts, card, ${PROMPT_DIMENSIONS.join(', ')})
-       select hospital_id, patient_ref, decode(patient_sealed, 'base64'), result_id, occurred_at, ${dayOf('occurred_at')}, n, card, ${PROMPT_DIMENSIONS.join(', ')}
-       from firstp order by 1, 2, 3
+       insert into report_fact as r (hospital_id, patient_ref, patient_sealed, result_id, first_shown_at, shown_day, prompts, card, cited, ${PROMPT_DIMENSIONS.join(', ')})
+       select f.hospital_id, f.patient_ref, decode(f.patient_sealed, 'base64'), f.result_id, f.occurred_at, ${dayOf('f.occurred_at')}, f.n, f.card,
+         exists (select 1 from newcites c where c.hospital_id = f.hospital_id and c.card = f.card), ${PROMPT_DIMENSIONS.map((c) => `f.${c}`).join(', ')}
+       from firstp f order by 1, 2, 4
        on conflict (hospital_id, patient_ref, result_id) do update set
+         -- A row is changed once per statement: a citation in this batch of a report prompted in it is set here, not by the cites update.
+         cited = r.cited or exists (select 1 from newcites c where c.hospital_id = r.hospital_id and c.card = coalesce(r.card, excluded.card)),
          prompts = r.prompts + excluded.prompts,
          patient_sealed = coalesce(r.patient_sealed, excluded.patient_sealed),
          card = coalesce(r.card, excluded.card),
@@ -68,8 +72,9 @@ export const EVENT_FACTS = `
        returning r.hospital_id, r.shown_day),
      cites as (
        update report_fact r set cited = true
-       from (select distinct hospital_id, card from newe where kind = 'cited' and card is not null) c
+       from newcites c
        where r.hospital_id = c.hospital_id and r.card = c.card and not r.cited
+         and not exists (select 1 from firstp f where (f.hospital_id, f.patient_ref, f.result_id) = (r.hospital_id, r.patient_ref, r.result_id))
        returning r.hospital_id, r.shown_day),
      dirty as (
        insert into rollup_dirty (hospital_id, day)

@@ -178,3 +178,29 @@ describe.each(ENGINES)('monitoring figures on %s', (engine) => {
     expect(rows).toEqual([{ key: HOSPITAL, label: HOSPITAL, measures: all }]);
   });
 });
+
+describe.each(ENGINES)('the known month through the hub on %s', (engine) => {
+  it('gives the counts and rates the definitions give: 互认率 3/5, 同期互认率 3/5, and R6 in October', async () => {
+    const { KNOWN_DECISIONS, KNOWN_EVENTS, KNOWN_NOVEMBER, NOVEMBER } = await import('../unit/stats/known-scenario.ts');
+    const { RATES } = await import('../../shared/stats/definitions.ts');
+    const t = await testHub(engine);
+    try {
+      const post = (path: string, body: unknown) =>
+        t.hub.app.inject({ method: 'POST', url: `/cds-services/huren/${path}`, headers: { 'content-type': 'application/json', ...bearer(t.token) }, payload: JSON.stringify(body) });
+      // Decisions before the events that prompted them: the streams arrive in any order.
+      expect((await post('feedback', { feedback: KNOWN_DECISIONS })).statusCode).toBe(200);
+      expect((await post('events', { events: KNOWN_EVENTS.map((event) => ({ uuid: crypto.randomUUID(), hospital: HOSPITAL, event })) })).statusCode).toBe(200);
+      await t.hub.refresher.refresh();
+      const [nov] = await measuresBy(t.db, { hospitalId: HOSPITAL, ...NOVEMBER }, 'all');
+      expect(nov!.measures).toEqual(KNOWN_NOVEMBER);
+      expect(RATES.recognitionRate.compute(nov!.measures)).toBe(0.6);
+      expect(RATES.promptRate.compute(nov!.measures)).toBe(0.6);
+      const [oct] = await measuresBy(t.db, { hospitalId: HOSPITAL, from: '2026-10-01', to: '2026-11-01' }, 'all');
+      expect(oct!.measures).toMatchObject({ reportsShown: 1, reportsRecognized: 1 });
+      const reasons = await measuresBy(t.db, { hospitalId: HOSPITAL, ...NOVEMBER }, 'reason');
+      expect(reasons.find((r) => r.key === 'RT-2')!.measures.reportsRetested).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -78,6 +78,7 @@ export function OptionsApp() {
   const t = strings(form.text.locale);
   const managed = (key: SettingsKey) => report.managedKeys.includes(key);
   const fromHub = (key: SettingsKey) => report.fleetKeys.includes(key);
+  const fromBuild = (key: SettingsKey) => report.buildKeys.includes(key);
   const setText = (key: TextKey, value: string) => setForm({ ...form, text: { ...form.text, [key]: value } });
 
   const field = (key: TextKey, type: string, extra: { required?: boolean; min?: number; max?: number; autoComplete?: string } = {}): ReactNode => (
@@ -86,8 +87,9 @@ export function OptionsApp() {
         {t[key]}
         {managed(key) && <span className="managed">{t.managed}</span>}
         {fromHub(key) && <span className="managed">{t.fromHub}</span>}
+        {fromBuild(key) && <span className="managed">{t.fromBuild}</span>}
       </label>
-      <input id={key} name={key} type={type} value={form.text[key]} disabled={managed(key) || fromHub(key)} onChange={(e) => setText(key, e.target.value)} {...extra} />
+      <input id={key} name={key} type={type} value={form.text[key]} disabled={managed(key) || fromHub(key) || fromBuild(key)} onChange={(e) => setText(key, e.target.value)} {...extra} />
     </div>
   );
 
@@ -122,7 +124,7 @@ export function OptionsApp() {
       hubSigningKeys: form.text.hubSigningKeys.split(/\s+/).filter(Boolean).length > 0 ? form.text.hubSigningKeys.split(/\s+/).filter(Boolean) : undefined,
     };
     // What policy or the hub sets is not saved over (the local value would stay hidden anyway).
-    for (const key of [...report.managedKeys, ...report.fleetKeys]) delete values[key];
+    for (const key of [...report.managedKeys, ...report.fleetKeys, ...report.buildKeys]) delete values[key];
     try {
       await saveSettings(values);
       // A new hub address, token or key: fetch the hospital's configuration now, not at the next alarm.
@@ -189,6 +191,7 @@ export function OptionsApp() {
             <label htmlFor="hubSigningKeys">
               {t.hubSigningKeys}
               {managed('hubSigningKeys') && <span className="managed">{t.managed}</span>}
+              {fromBuild('hubSigningKeys') && <span className="managed">{t.fromBuild}</span>}
             </label>
             <textarea
               id="hubSigningKeys"
@@ -197,7 +200,7 @@ export function OptionsApp() {
               className="keys"
               spellCheck={false}
               value={form.text.hubSigningKeys}
-              disabled={managed('hubSigningKeys')}
+              disabled={managed('hubSigningKeys') || fromBuild('hubSigningKeys')}
               onChange={(e) => setText('hubSigningKeys', e.target.value)}
             />
           </div>

@@ -4,6 +4,7 @@ import { SiteAdapterList } from './site-adapter-schema';
 import { PublicKeyText } from '../../shared/fleet/signed';
 import { CdaSourceSettings } from '../../shared/results/cda/config';
 import { FLEET_STORAGE_KEY, fleetLayer, readFleetState } from './fleet-state';
+import { readBuildLayer } from './build-defaults';
 
 /** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
 export const PackSource = z.discriminatedUnion('kind', [
@@ -65,7 +66,7 @@ export const SETTINGS_KEYS = Object.keys(Settings.shape) as SettingsKey[];
 export const SETTINGS_STORAGE_KEY = 'settings';
 
 export interface SettingsProblem {
-  source: 'local' | 'managed' | 'hub';
+  source: 'local' | 'managed' | 'hub' | 'build';
   /** JSON path, e.g. adapters[0].urlPatterns[1]. */
   path: string;
   message: string;
@@ -77,6 +78,8 @@ export interface SettingsReport {
   managedKeys: SettingsKey[];
   /** Keys set by the hub's configuration (below policy, above local values): shown read-only too. */
   fleetKeys: SettingsKey[];
+  /** Keys fixed by the hospital's signed package (hub address, signing keys): read-only unless policy sets them. */
+  buildKeys: SettingsKey[];
   /** Stored values that were ignored; they stay stored until someone saves over them. */
   problems: SettingsProblem[];
 }
@@ -110,27 +113,30 @@ const NOT_FROM_HUB: ReadonlySet<string> = new Set(['hubUrl', 'hubToken', 'hubSig
  * key; never throws on stored data. The hub's layer is what background/fleet.ts verified and kept.
  */
 export async function readSettings(): Promise<SettingsReport> {
-  const [local, managed] = await Promise.all([readLocal(), readManaged()]);
-  const hubUrl = [managed.hubUrl, local.hubUrl].find((v) => typeof v === 'string' && Settings.shape.hubUrl.safeParse(v).success) as string | undefined;
+  const [local, managed, build] = await Promise.all([readLocal(), readManaged(), readBuildLayer()]);
+  const hubUrl = [managed.hubUrl, build.locked.hubUrl, local.hubUrl].find((v) => typeof v === 'string' && Settings.shape.hubUrl.safeParse(v).success) as string | undefined;
   const fleet = Object.fromEntries(Object.entries(fleetLayer(await readFleetState(hubUrl))).filter(([k]) => !NOT_FROM_HUB.has(k)));
   const merged: Record<string, unknown> = {};
   const managedKeys: SettingsKey[] = [];
   const fleetKeys: SettingsKey[] = [];
+  const buildKeys: SettingsKey[] = [];
   const problems: SettingsProblem[] = [];
   for (const key of SETTINGS_KEYS) {
-    for (const [source, layer] of [['managed', managed], ['hub', fleet], ['local', local]] as const) {
+    // A hospital build's package sits at both ends: its hub and keys under policy only, its defaults under everything.
+    for (const [source, layer] of [['managed', managed], ['build', build.locked], ['hub', fleet], ['local', local], ['build', build.defaults]] as const) {
       if (layer[key] === undefined) continue;
       const parsed = Settings.shape[key].safeParse(layer[key]);
       if (parsed.success) {
         merged[key] = parsed.data;
         if (source === 'managed') managedKeys.push(key);
         if (source === 'hub') fleetKeys.push(key);
+        if (source === 'build' && layer === build.locked) buildKeys.push(key);
         break;
       }
       for (const issue of parsed.error.issues) problems.push({ source, path: pathOf(key, issue.path), message: issue.message });
     }
   }
-  return { settings: Settings.parse(merged), managedKeys, fleetKeys, problems };
+  return { settings: Settings.parse(merged), managedKeys, fleetKeys, buildKeys, problems };
 }
 
 /** The settings in effect: managed policy overrides local values, which override defaults. */

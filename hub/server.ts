@@ -13,6 +13,7 @@ import { registerDashboard } from './monitoring/routes.ts';
 import { RollupRefresher } from './monitoring/refresh.ts';
 import type { DeviationRule } from '../shared/stats/deviation.ts';
 import { loggerOptions, type HubLogOptions } from './ops/logging.ts';
+import { distributionRoutes } from './distribution/routes.ts';
 
 /** The CDS service the browsers post to: `{base}/feedback` (CDS Hooks 2.0) and `{base}/events`. */
 export const CDS_SERVICE = '/cds-services/huren';
@@ -26,6 +27,8 @@ export interface HubOptions {
   log?: HubLogOptions;
   /** How long a token row is trusted before it is read again (a revocation elsewhere takes this long). */
   tokenTtlMs?: number;
+  /** Folder of the hospital extension packages it serves (hub/distribution/routes.ts). */
+  distributionDir?: string;
   /** The dashboards' deviation rule. */
   deviationRule?: DeviationRule;
   /** Where the built dashboard is (dist/hub-dashboard). */
@@ -152,6 +155,8 @@ export function buildHub(options: HubOptions): Hub {
       return reply.send(served.document);
     });
   });
+
+  void app.register(distributionRoutes(options.distributionDir));
 
   // CDS Hooks discovery: which service takes the feedback (no token needed, nothing private).
   app.get('/cds-services', async (_req, reply) =>

@@ -79,7 +79,7 @@ export interface RunningHub {
 export async function startHub(options: HubPlaces & { port?: number; host?: string; log?: HubLogOptions }): Promise<RunningHub> {
   const dataDir = resolve(options.dataDir);
   const { db, keys, release } = await openHubStorage({ ...options, dataDir });
-  const { app, tokens, refresher } = buildHub({ db, keys, log: options.log });
+  const { app, tokens, refresher } = buildHub({ db, keys, log: options.log, distributionDir: join(dataDir, 'distribution') });
   try {
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1' });
   } catch (err) {

@@ -4,7 +4,7 @@ import type { EmrPatient } from '../demo/data/generate.ts';
 import { spawnDemo } from '../demo/server/spawn.ts';
 import { median, ms, percentile } from './stats.ts';
 
-interface Run {
+export interface Run {
   patient: string;
   results: number;
   /** Patient identifier in the page → first card (or "nothing recognizable") visible in the sidebar. */
@@ -14,7 +14,7 @@ interface Run {
 }
 
 /** Waits, inside the sidebar, for the header to name the patient and a card (or an empty state) to show. */
-async function watchFor(frame: Frame, name: string): Promise<number> {
+export async function watchFor(frame: Frame, name: string): Promise<number> {
   // A string, not a function: tsx would wrap inner functions in a `__name` helper the page lacks.
   return frame.evaluate(`new Promise((resolve) => {
     const expected = ${JSON.stringify(name)};
@@ -36,7 +36,8 @@ async function watchFor(frame: Frame, name: string): Promise<number> {
   })`) as Promise<number>;
 }
 
-async function measure(page: Page, frame: Frame, index: number, patient: EmrPatient): Promise<Run> {
+/** `platformPath`: the part of request URLs that are platform fetches (FHIR by default; /xds/ or /cda-rest/ for the CDA source). */
+export async function measure(page: Page, frame: Frame, index: number, patient: EmrPatient, platformPath = '/fhir/R4/'): Promise<Run> {
   await frame.evaluate(() => performance.clearResourceTimings());
   const seen = watchFor(frame, patient.name);
   const start = await page.evaluate((i) => {
@@ -44,16 +45,16 @@ async function measure(page: Page, frame: Frame, index: number, patient: EmrPati
     return performance.timeOrigin + performance.now();
   }, index);
   const end = await seen;
-  const { fetchMs, results } = await frame.evaluate(() => {
-    const fhir = performance.getEntriesByType('resource').filter((e) => e.name.includes('/fhir/R4/'));
+  const { fetchMs, results } = await frame.evaluate((platform) => {
+    const fhir = performance.getEntriesByType('resource').filter((e) => e.name.includes(platform));
     const span = fhir.length ? Math.max(...fhir.map((e) => (e as PerformanceResourceTiming).responseEnd)) - Math.min(...fhir.map((e) => e.startTime)) : 0;
     const text = document.querySelector('.hr-freshness')?.textContent ?? '';
     return { fetchMs: span, results: Number(/外院结果 (\d+) 项/.exec(text)?.[1] ?? 0) };
-  });
+  }, platformPath);
   return { patient: patient.name, results, firstCardMs: end - start, fetchMs };
 }
 
-function report(label: string, runs: Run[]): void {
+export function report(label: string, runs: Run[]): void {
   const first = runs.map((r) => r.firstCardMs);
   const overhead = runs.map((r) => r.firstCardMs - r.fetchMs);
   const fetches = runs.map((r) => r.fetchMs);

@@ -10,17 +10,19 @@ import { createFhirSource } from '../shared/results/fhir/fhir-source.ts';
 import { sinceFor } from '../shared/results/since.ts';
 import { HurenDb, type CachedFetchRow, type CachedResultRow } from '../shared/storage/db.ts';
 import { patientKey, ResultsCache } from '../shared/storage/results-cache.ts';
+import { benchCda } from './cda.ts';
 
 const RUNS = 10;
 
 /**
  * Fetch + parse + normalize of 200 and 2,000 results from the local FHIR server (median of
  * RUNS, with the share spent outside HTTP round trips), and a cached-results query of one patient
- * among 100,000 cached results in Dexie over fake-indexeddb.
+ * among 100,000 cached results in Dexie over fake-indexeddb; then the CDA figures (bench/cda.ts).
  */
 export async function benchResults(): Promise<void> {
   await benchFetch();
   await benchCache();
+  await benchCda();
 }
 
 async function benchFetch(): Promise<void> {

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { CachedResultsSource } from '../../shared/results/cached-source';
 import { createCdaSource } from '../../shared/results/cda/cda-source';
 import { createFhirSource } from '../../shared/results/fhir/fhir-source';
-import type { ResultsSource } from '../../shared/results/source';
+import { SourceError, type ResultsSource } from '../../shared/results/source';
 import type { RulePack } from '../../shared/rules';
 import type { PanelServices } from '../../shared/ui/panel/services';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
@@ -22,7 +22,11 @@ async function insertIntoNote(text: string): Promise<boolean> {
 
 /** The platform source the settings choose: FHIR R4, or WS/T 500 documents (CDA) when configured. */
 export function resultsSource(settings: Settings): ResultsSource {
-  if (settings.resultsSource === 'cda' && settings.cdaSource) return createCdaSource({ ...settings.cdaSource, token: settings.token });
+  if (settings.resultsSource === 'cda') {
+    if (settings.cdaSource) return createCdaSource({ ...settings.cdaSource, token: settings.token });
+    // Chosen (e.g. by policy) but not configured: say so rather than ask another platform.
+    return { id: 'cda:unconfigured', fetchResults: () => Promise.reject(new SourceError('bad-response', 'CDA source chosen but not configured (cdaSource)')) };
+  }
   return createFhirSource({ baseUrl: settings.fhirBaseUrl, token: settings.token, identifierSystem: settings.identifierSystem });
 }
 

@@ -50,6 +50,22 @@ describe('CDA source over XDS.b (SOAP 1.2, MTOM)', () => {
     expect(got.results.length).toBe(fhir.results.length);
   });
 
+  it('for every demo patient, the documents map (local codes → code maps) to the verdicts the FHIR platform gives', async () => {
+    const judge = (f: ResultsFetch) =>
+      evaluate({ packs: [loadBundledPacks().demo], receivingInstitution: 'zj-rmyy', now: TODAY, results: f.results })
+        .verdicts.filter((v) => v.status !== 'incomplete')
+        // Two demo issuers leave 检查日期 out of their 检查报告: those are dated by the report (clockBasis report).
+        .map((v) => `${v.item?.id ?? '-'}:${v.status}:${v.item?.category === 'imaging' ? '' : v.clockDate}`)
+        .sort();
+    for (let i = 0; i < demo.emrPatients.length; i++) {
+      const cda = await xds().fetchResults({ patient: patient(i), since });
+      const fhir = await createFhirSource({ baseUrl: server.fhirBase }).fetchResults({ patient: patient(i), since });
+      expect(cda.unreadable, `patient ${i}`).toBe(0);
+      // Documents are shared only when final: FHIR's preliminary/registered reports have no document.
+      expect(judge(cda), `patient ${i}`).toEqual(judge(fhir));
+    }
+  }, 180_000);
+
   it('carries values, units, ranges, flags, specimen, times, issuer and report number', async () => {
     const got = await xds().fetchResults({ patient: patient(0), since });
     const wbc = got.results.find((r) => r.report?.name === '血常规' && r.item.name === '白细胞计数')!;

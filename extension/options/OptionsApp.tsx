@@ -177,7 +177,7 @@ export function OptionsApp() {
               {fromHub('cdaSource') && <span className="managed">{t.fromHub}</span>}
             </label>
             <p className="help" id="cdaSource-help">{t.cdaSourceHelp}</p>
-            <textarea id="cdaSource" name="cdaSource" rows={5} spellCheck={false} aria-describedby="cdaSource-help" value={form.text.cdaSource}
+            <textarea id="cdaSource" name="cdaSource" className="code" rows={8} spellCheck={false} aria-describedby="cdaSource-help" value={form.text.cdaSource}
               disabled={managed('cdaSource') || fromHub('cdaSource')} onChange={(e) => setText('cdaSource', e.target.value)} />
           </div>
           {field('lookbackDays', 'number', { min: 1, max: 3650 })}

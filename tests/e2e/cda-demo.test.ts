@@ -64,11 +64,27 @@ test('XDS.b: patient opens → cards from WS/T 500 documents → a decision is m
   await frame.page().close();
 });
 
-test('REST/JSON wrapper: the same patient, the same cards', async () => {
-  await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren`, ...demoCdaSettings(server.url, 'rest') });
+test('options page: choose the REST/JSON wrapper → the same patient, the same cards', async () => {
+  const options = await browser.context.newPage();
+  await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  await options.getByLabel('结果来源').selectOption('cda');
+  // Without the interface the page refuses to save, naming the field.
+  await options.getByLabel('CDA 文档接口（JSON）').fill('');
+  await options.getByRole('button', { name: '保存' }).click();
+  await options.getByText('选择 CDA 来源时必须填写 CDA 文档接口').waitFor();
+  await options.getByLabel('CDA 文档接口（JSON）').fill(JSON.stringify(demoCdaSettings(server.url, 'rest').cdaSource, null, 2));
+  await options.getByRole('button', { name: '保存' }).click();
+  await options.getByText('✓ 已保存').waitFor();
+  await options.screenshot({ path: screenshotPath('cda-options'), fullPage: true });
+  await options.close();
+
   const { page, frame } = await openEmr(0);
   await frame.getByText(/可互认（\d+）/).waitFor({ timeout: 20_000 });
   await card(frame, /胸部CT/).getByText(/左肺上叶微小结节/).waitFor();
+  // This time the documents came from the REST wrapper, not the XDS.b endpoints.
+  const asked = await frame.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  expect(asked).toContain('/cda-rest/documents');
+  expect(asked.some((p) => p.startsWith('/xds/'))).toBe(false);
   // Decided on the XDS.b run: the card id is built from the same document, so no second prompt.
   await card(frame, /血细胞分析/).first().getByText('已互认').waitFor();
   await frame.getByText(/其他外院结果/).click();

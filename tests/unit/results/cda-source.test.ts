@@ -87,13 +87,21 @@ describe('CDA source over XDS.b (SOAP 1.2, MTOM)', () => {
   it('the 身份证号 travels only in the SOAP body, never in a URL', async () => {
     const urls: string[] = [];
     const bodies: string[] = [];
+    const answers: string[] = [];
     const spy: typeof fetch = async (input, init) => {
       urls.push(String(input));
       bodies.push(new TextDecoder().decode(init?.body as Uint8Array));
-      return fetch(input, init);
+      const res = await fetch(input, init);
+      answers.push(res.headers.get('content-type') ?? '');
+      return res;
     };
-    await xds({ fetch: spy }).fetchResults({ patient: patient(0), since });
+    const got = await xds({ fetch: spy }).fetchResults({ patient: patient(0), since });
+    expect(got.results.length).toBeGreaterThan(0);
     expect(urls.some((u) => u.includes(zhang.idCard))).toBe(false);
+    // ITI-43 answered as MTOM/XOP: the documents came as attachments, referenced by xop:Include.
+    expect(urls.filter((u) => u.endsWith('/xds/repository')).length).toBeGreaterThan(0);
+    expect(answers[urls.findIndex((u) => u.endsWith('/xds/repository'))]).toMatch(/^multipart\/related;.*type="application\/xop\+xml"/);
+    expect(bodies[urls.findIndex((u) => u.endsWith('/xds/repository'))]).toContain('urn:ihe:iti:2007:RetrieveDocumentSet');
     expect(bodies[0]).toContain(`${zhang.idCard}^^^&amp;2.16.156.10011.1.3&amp;ISO`);
     expect(bodies[0]).toContain('urn:ihe:iti:2007:RegistryStoredQuery');
   });

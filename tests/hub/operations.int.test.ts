@@ -54,12 +54,29 @@ it('a graceful stop lets the request in flight finish: answered, and committed',
   await callAdminSocket(sock, 'org.import', { actor: 'test', org: { hospitals: [{ id: 'zj-rmyy', name: '湛江市人民医院' }] } });
   const { token } = (await callAdminSocket(sock, 'token.issue', { actor: 'test', hospitalId: 'zj-rmyy', scope: 'hospital', label: 'stop' })) as { token: string };
   const batch = Array.from({ length: 500 }, () => decision());
-  const inFlight = fetch(`${hub.url}/cds-services/huren/feedback`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ feedback: batch }) });
-  await new Promise((r) => setTimeout(r, 15));
-  await hub.close();
-  const res = await inFlight;
+  // The body goes out in two halves: the request is in the hub's hands (headers read) before the stop begins.
+  const body = Buffer.from(JSON.stringify({ feedback: batch }));
+  const { request } = await import('node:http');
+  const url = new URL(hub.url);
+  const answered = new Promise<{ status: number; text: string }>((ok, fail) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: '/cds-services/huren/feedback', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', fail);
+    req.write(body.subarray(0, body.length >> 1));
+    setTimeout(() => req.end(body.subarray(body.length >> 1)), 400);
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const closing = hub.close();
+  const res = await answered;
+  await closing;
   expect(res.status).toBe(200);
-  expect(IngestAnswer.parse(await res.json()).stored).toBe(500);
+  expect(IngestAnswer.parse(JSON.parse(res.text)).stored).toBe(500);
   // Reopened: all 500 are there.
   const again = await startHub({ dataDir, port: 0, log: { level: 'silent' } });
   const stats = (await callAdminSocket(sock, 'stats', {})) as { decisions: number }[];

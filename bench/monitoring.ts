@@ -47,9 +47,9 @@ export async function benchMonitoring(): Promise<void> {
     const keys = keysFrom(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey);
     const loaded = await load(server.url, keys);
     console.log(
-      `monitoring (postgres ${server.version}): ${loaded.decisions.toLocaleString('en')} decisions loaded (${loaded.months} of 12 months; ${loaded.events.toLocaleString('en')} events, ${loaded.facts.toLocaleString('en')} reports; ${HOSPITALS} hospitals, ${(HOSPITALS * PHYSICIANS_PER_HOSPITAL).toLocaleString('en')} physicians) in ${(loaded.ms / 1000).toFixed(0)} s; rollups built in ${(loaded.rollupMs / 1000).toFixed(0)} s`,
+      `monitoring (postgres ${server.version}): ${loaded.decisions.toLocaleString('en')} decisions loaded (${loaded.months.toFixed(1)} of 12 months; ${loaded.events.toLocaleString('en')} events, ${loaded.facts.toLocaleString('en')} reports; ${HOSPITALS} hospitals, ${(HOSPITALS * PHYSICIANS_PER_HOSPITAL).toLocaleString('en')} physicians) in ${(loaded.ms / 1000).toFixed(0)} s; rollups built in ${(loaded.rollupMs / 1000).toFixed(0)} s`,
     );
-    await queries(db, server.url, keys, loaded.months);
+    await queries(db, server.url, keys, Math.max(1, Math.floor(loaded.months)));
     await freshness(db, keys);
   } finally {
     await db?.close();
@@ -90,10 +90,16 @@ async function load(url: string, keys: ReturnType<typeof keysFrom>): Promise<Loa
     let decisions = 0;
     let events = 0;
     let facts = 0;
-    for (let m = 1; m <= 12; m++) {
+    // A third of a month at a time, so the 10-minute budget is checked often.
+    const parts = 3;
+    for (let m = 1; m <= 12 && Date.now() - t0 < LOAD_BUDGET_MS; m++) {
+      for (let part = 0; part < parts; part++) {
       if (Date.now() - t0 > LOAD_BUDGET_MS) break;
-      const start = `${YEAR}-${String(m).padStart(2, '0')}-01`;
-      const next = m === 12 ? `${YEAR + 1}-01-01` : `${YEAR}-${String(m + 1).padStart(2, '0')}-01`;
+      const monthStart = Date.UTC(YEAR, m - 1, 1);
+      const monthEnd = Date.UTC(YEAR, m, 1);
+      const iso = (ms: number) => new Date(ms - 8 * 3_600_000).toISOString();
+      const start = iso(monthStart + ((monthEnd - monthStart) * part) / parts);
+      const next = iso(monthStart + ((monthEnd - monthStart) * (part + 1)) / parts);
       // 报告事实: one row per report; hospital rates differ (0.45 … 0.85), a few hospitals far off.
       const f = await client.query(
         `insert into report_fact (hospital_id, patient_ref, patient_sealed, result_id, first_shown_at, shown_day, prompts, card, outcome, reason_code,
@@ -115,7 +121,7 @@ async function load(url: string, keys: ReturnType<typeof keysFrom>): Promise<Loa
              case when hidx % 50 = 7 then 0.25 else 0.45 + (hidx % 9) * 0.05 end as rate
            from (select g, (g % ${HOSPITALS}) as hidx from generate_series(1::bigint, $5::bigint) g) s
          ) x`,
-        [`${start}T00:00:00+08:00`, `${next}T00:00:00+08:00`, String(m), sealed, perMonth],
+        [start, next, `${m}.${part}`, sealed, Math.round(perMonth / parts)],
       );
       facts += f.rowCount ?? 0;
       const d = await client.query(
@@ -127,7 +133,7 @@ async function load(url: string, keys: ReturnType<typeof keysFrom>): Promise<Loa
            case when outcome = 'accepted' then '{"acceptedSuggestions":[{"id":"recognize"}]}'::jsonb
                 else jsonb_build_object('overrideReason', jsonb_build_object('reason', jsonb_build_object('code', reason_code, 'display', '复查原因'))) end
          from report_fact where first_shown_at >= $1 and first_shown_at < $2 and outcome is not null`,
-        [`${start}T00:00:00+08:00`, `${next}T00:00:00+08:00`],
+        [start, next],
       );
       decisions += d.rowCount ?? 0;
       // Events: each prompt, one view per report, each citation (≈ 3 per decision).
@@ -144,11 +150,12 @@ async function load(url: string, keys: ReturnType<typeof keysFrom>): Promise<Loa
            union all select 'viewed', 0
            union all select 'cited', 5 where f.cited and f.outcome = 'accepted') ev
          where first_shown_at >= $1 and first_shown_at < $2`,
-        [`${start}T00:00:00+08:00`, `${next}T00:00:00+08:00`],
+        [start, next],
       );
       events += e.rowCount ?? 0;
-      months = m;
-      console.log(`monitoring:   month ${m}: ${decisions.toLocaleString('en')} decisions, ${events.toLocaleString('en')} events so far (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      months = m - 1 + (part + 1) / parts;
+      console.log(`monitoring:   ${m}/${part + 1}: ${decisions.toLocaleString('en')} decisions, ${events.toLocaleString('en')} events so far (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      }
     }
     for (const def of defs) await client.query(def.indexdef);
     await client.query('analyze');

@@ -1,3 +1,4 @@
+import '../compat/chrome109';
 import { startBackground } from '../background/main';
 
 export default defineBackground({

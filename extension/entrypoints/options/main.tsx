@@ -1,3 +1,4 @@
+import '../../compat/chrome109';
 import { createRoot } from 'react-dom/client';
 import { OptionsApp } from '../../options/OptionsApp';
 

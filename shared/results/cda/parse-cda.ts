@@ -126,9 +126,17 @@ function documentKind(root: XmlElement): CdaKind {
 /** DExx.xx.xxx.xx from a code as written: trimmed, `_` read as `.`, suffixes dropped. */
 export function deCode(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  const m = /^DE(\d{2})[._](\d{2})[._](\d{3})[._](\d{2})/i.exec(raw.trim());
-  return m ? `DE${m[1]}.${m[2]}.${m[3]}.${m[4]}` : undefined;
+  // Documents repeat the same few dozen codes: remember each spelling once.
+  let code = deCodes.get(raw);
+  if (code === undefined) {
+    const m = /^DE(\d{2})[._](\d{2})[._](\d{3})[._](\d{2})/i.exec(raw.trim());
+    code = m ? `DE${m[1]}.${m[2]}.${m[3]}.${m[4]}` : '';
+    if (deCodes.size > 5000) deCodes.clear();
+    deCodes.set(raw, code);
+  }
+  return code || undefined;
 }
+const deCodes = new Map<string, string>();
 
 function obsCode(obs: XmlElement): string | undefined {
   return deCode(attr(child(obs, V3, 'code'), 'code'));

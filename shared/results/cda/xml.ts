@@ -71,7 +71,9 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = {}): Xm
     if (++count > lim.maxElements) return fail(new XmlError('too-many-elements', `more than ${lim.maxElements} elements`));
     if (stack.length >= lim.maxDepth) return fail(new XmlError('too-deep', `elements nested deeper than ${lim.maxDepth} (${where()})`));
     const attrs = new Map<string, string>();
-    for (const a of Object.values(tag.attributes)) {
+    const all = tag.attributes;
+    for (const key in all) {
+      const a = all[key]!;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs.set(a.uri ? `{${a.uri}}${a.local}` : a.local, a.value);
     }
@@ -132,19 +134,33 @@ function decode(bytes: Uint8Array): string {
 
 /** Child elements in a namespace with a local name. */
 export function children(el: XmlElement | undefined, ns: string, name: string): XmlElement[] {
-  if (!el) return [];
-  return el.children.filter((c) => c.ns === ns && c.name === name);
+  const out: XmlElement[] = [];
+  if (!el) return out;
+  const list = el.children;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.name === name && c.ns === ns) out.push(c);
+  }
+  return out;
 }
 
 export function child(el: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
-  return el?.children.find((c) => c.ns === ns && c.name === name);
+  if (!el) return undefined;
+  const list = el.children;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.name === name && c.ns === ns) return c;
+  }
+  return undefined;
 }
 
 /** Every descendant (depth first, document order) in a namespace with a local name. */
 export function descendants(el: XmlElement, ns: string, name: string, out: XmlElement[] = []): XmlElement[] {
-  for (const c of el.children) {
-    if (c.ns === ns && c.name === name) out.push(c);
-    descendants(c, ns, name, out);
+  const list = el.children;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.name === name && c.ns === ns) out.push(c);
+    if (c.children.length) descendants(c, ns, name, out);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { browser } from 'wxt/browser';
 import { declaredHosts, enabledOrigins, originPattern, removeOrigin, requestOrigin } from './host-access';
 import type { Strings } from './strings';
 
@@ -8,6 +9,8 @@ export function HostsSection({ t }: { t: Strings }) {
   const [address, setAddress] = useState('');
   const [message, setMessage] = useState<string>();
   const refresh = () => void enabledOrigins().then(setOrigins);
+  // A hospital build lists its EMR origins in its manifest and asks for no others (deploy/).
+  const hospitalBuild = !browser.runtime.getManifest().optional_host_permissions;
   useEffect(refresh, []);
 
   const enable = () => {
@@ -29,7 +32,7 @@ export function HostsSection({ t }: { t: Strings }) {
       <ul className="hosts">
         {declaredHosts().map((h) => (
           <li key={h}>
-            <code>{h}</code> <span className="help">{t.hostsBuiltIn}</span>
+            <code>{h}</code> <span className="help">{hospitalBuild ? t.hostsFromPackage : t.hostsBuiltIn}</span>
           </li>
         ))}
         {origins.map((o) => (
@@ -41,6 +44,7 @@ export function HostsSection({ t }: { t: Strings }) {
           </li>
         ))}
       </ul>
+      {!hospitalBuild && (
       <div className="row">
         <label>
           {t.hostAddress}
@@ -50,6 +54,7 @@ export function HostsSection({ t }: { t: Strings }) {
           {t.hostEnable}
         </button>
       </div>
+      )}
       {message && <p role="alert" className="bad">{message}</p>}
     </section>
   );

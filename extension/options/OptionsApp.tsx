@@ -20,6 +20,8 @@ type TextKey =
   | 'physician'
   | 'department'
   | 'locale'
+  | 'sidebarMode'
+  | 'sidebarSize'
   | 'hubUrl'
   | 'hubToken'
   | 'hubSigningKeys'
@@ -45,6 +47,8 @@ function formFrom(report: SettingsReport): Form {
       physician: s.physician ?? '',
       department: s.department ?? '',
       locale: s.locale,
+      sidebarMode: s.sidebarMode,
+      sidebarSize: s.sidebarSize,
       hubUrl: s.hubUrl ?? '',
       hubToken: s.hubToken ?? '',
       hubSigningKeys: (s.hubSigningKeys ?? []).join('\n'),
@@ -117,6 +121,8 @@ export function OptionsApp() {
       physician: optional(form.text.physician),
       department: optional(form.text.department),
       locale: form.text.locale as 'zh-CN' | 'en',
+      sidebarMode: form.text.sidebarMode as 'overlay' | 'push',
+      sidebarSize: form.text.sidebarSize as 'auto' | 'normal' | 'narrow',
       activePacks: form.packs,
       adapters: adapters.adapters,
       hubUrl: optional(form.text.hubUrl),
@@ -235,6 +241,26 @@ export function OptionsApp() {
           <select id="locale" name="locale" value={form.text.locale} disabled={managed('locale')} onChange={(e) => setText('locale', e.target.value)}>
             <option value="zh-CN">简体中文</option>
             <option value="en">English</option>
+          </select>
+        </section>
+        <section aria-labelledby="layout-h">
+          <h2 id="layout-h">{t.sidebarMode}</h2>
+          <label htmlFor="sidebarMode">
+            {t.sidebarMode}
+            {managed('sidebarMode') && <span className="managed">{t.managed}</span>}
+          </label>
+          <select id="sidebarMode" value={form.text.sidebarMode} disabled={managed('sidebarMode')} onChange={(e) => setText('sidebarMode', e.target.value)}>
+            <option value="overlay">{t.sidebarModeOverlay}</option>
+            <option value="push">{t.sidebarModePush}</option>
+          </select>
+          <label htmlFor="sidebarSize">
+            {t.sidebarSize}
+            {managed('sidebarSize') && <span className="managed">{t.managed}</span>}
+          </label>
+          <select id="sidebarSize" value={form.text.sidebarSize} disabled={managed('sidebarSize')} onChange={(e) => setText('sidebarSize', e.target.value)}>
+            <option value="auto">{t.sidebarSizeAuto}</option>
+            <option value="normal">{t.sidebarSizeNormal}</option>
+            <option value="narrow">{t.sidebarSizeNarrow}</option>
           </select>
         </section>
         <div className="actions">

@@ -14,7 +14,7 @@ window.InhouseEmr = (function () {
   function context() {
     if (!patient) return null;
     return {
-      patient: { identifier: { system: 'urn:oid:2.16.156.10011.1.4', value: patient.idCard }, name: patient.name, gender: patient.gender, age: patient.age },
+      patient: { identifier: { system: 'urn:oid:2.16.156.10011.1.3', value: patient.idCard }, name: patient.name, gender: patient.gender, age: patient.age },
       orders: orders.slice(),
       user: user,
     };

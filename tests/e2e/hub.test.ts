@@ -111,3 +111,18 @@ test('the in-house EMR’s widget sends its decisions and events to the hub too'
   expect(after.recognized).toBe(before.recognized + 1);
   await page.close();
 });
+
+test('the hospital dashboard counts the decisions just made in the demo EMR and the widget', async () => {
+  const login = await fetch(`${server.hubUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'yiwuke', password: 'Huren-demo-2026' }) });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  // Today in China time: the demo's live decisions (its history ends yesterday).
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
+  const measures = (await (await fetch(`${server.hubUrl}/api/v1/measures?groupBy=department&from=${today}&to=${tomorrow}`, { headers: { cookie } })).json()) as {
+    total: { measures: { reportsRecognized: number; reportsRetested: number; reportsCited: number } };
+  };
+  expect(measures.total.measures.reportsRecognized).toBeGreaterThanOrEqual(2);
+  expect(measures.total.measures.reportsRetested).toBeGreaterThanOrEqual(1);
+  expect(measures.total.measures.reportsCited).toBeGreaterThanOrEqual(1);
+});

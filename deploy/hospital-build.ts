@@ -26,8 +26,8 @@ export interface HospitalBuildPlan {
 export const MINIMUM_CHROME_VERSION = '109';
 
 export function versionOf(baseVersion: string, release: number): string {
-  const parts = baseVersion.split('.').map((p) => Number.parseInt(p, 10));
-  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 65535)) throw new Error(`package.json version ${baseVersion} is not x.y.z`);
+  const parts = /^\d+\.\d+\.\d+$/.test(baseVersion) ? baseVersion.split('.').map(Number) : [];
+  if (parts.length !== 3 || parts.some((n) => n > 65535)) throw new Error(`package.json version ${baseVersion} is not x.y.z`);
   return release > 0 ? `${parts.join('.')}.${release}` : parts.join('.');
 }
 

@@ -99,28 +99,36 @@ export async function closeSession(db: Queryable, token: string): Promise<void> 
 }
 
 /**
- * Login throttling: after 5 failures for one username (or one address) within 15 minutes, each
- * further attempt waits for a doubling delay (1 s, 2 s … 15 min); a success clears the username's
- * count. In memory: one hub process answers the dashboard.
+ * Login throttling: after 5 failures for one username within 15 minutes, each further attempt
+ * for it waits a doubling delay (1 s, 2 s … 15 min); one address gets 50 failures before the same
+ * (a hospital's workstations often share one address behind NAT, so one guesser must not lock
+ * out the others). A success clears the username's count. In memory: one hub process answers the
+ * dashboard.
  */
+export interface ThrottleKey {
+  key: string;
+  /** Failures allowed before the delays start. */
+  after: number;
+}
+
 export class LoginThrottle {
   private readonly failures = new Map<string, { count: number; first: number; until: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Milliseconds to wait before this attempt may be checked, 0 when it may. */
-  waitMs(keys: string[]): number {
+  waitMs(keys: ThrottleKey[]): number {
     const t = this.now();
-    return Math.max(0, ...keys.map((k) => (this.failures.get(k)?.until ?? 0) - t));
+    return Math.max(0, ...keys.map((k) => (this.failures.get(k.key)?.until ?? 0) - t));
   }
 
-  failed(keys: string[]): void {
+  failed(keys: ThrottleKey[]): void {
     const t = this.now();
-    for (const k of keys) {
-      const f = this.failures.get(k);
+    for (const { key, after } of keys) {
+      const f = this.failures.get(key);
       const entry = f && t - f.first < 15 * 60_000 ? { ...f, count: f.count + 1 } : { count: 1, first: t, until: 0 };
-      if (entry.count >= 5) entry.until = t + Math.min(15 * 60_000, 1000 * 2 ** (entry.count - 5));
-      this.failures.set(k, entry);
+      if (entry.count >= after) entry.until = t + Math.min(15 * 60_000, 1000 * 2 ** (entry.count - after));
+      this.failures.set(key, entry);
     }
     if (this.failures.size > 100_000) this.failures.clear();
   }

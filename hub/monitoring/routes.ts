@@ -126,7 +126,10 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
       const body = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).safeParse(req.body);
       if (!body.success) return reply.code(400).send({ error: 'username and password', path: body.error.issues[0]!.path.join('.') || '(body)' });
       if (!sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin sign-in refused', path: 'headers.origin' });
-      const keysOf = [`u:${body.data.username}`, `ip:${req.ip}`];
+      const keysOf = [
+        { key: `u:${body.data.username}`, after: 5 },
+        { key: `ip:${req.ip}`, after: 50 },
+      ];
       const wait = throttle.waitMs(keysOf);
       if (wait > 0) {
         await audit(null, 'account.login', null, 'throttled', { username: body.data.username });

@@ -87,7 +87,7 @@ function Trend({ filters }: { filters: Filters }) {
     <section aria-labelledby="trend-h" className="panel">
       <h2 id="trend-h">
         {t('trend')}
-        <span className="segmented" role="group" aria-label={t('trend')}>
+        <span className="segmented no-print" role="group" aria-label={t('trend')}>
           {(['day', 'week', 'month'] as const).map((g) => (
             <button key={g} type="button" aria-pressed={grain === g} onClick={() => setGrain(g)}>
               {t(g)}

@@ -19,12 +19,12 @@ import { specimenClass, specimensConflict } from './match/specimen.ts';
 import { checkLevel, levelApplies, sameAlliance } from './rules/level.ts';
 import { firstNegative, negativeDetail } from './rules/negative-list.ts';
 import type { Outcome } from './rules/outcome.ts';
-import { carriesMark, checkQualification, qualify } from './rules/qualification.ts';
+import { checkQualification, qualify } from './rules/qualification.ts';
 import type { Receiver } from './rules/receiver.ts';
 import { timeOutcome } from './rules/time-limit.ts';
 import { formatDay, MS_PER_DAY } from './time/calendar.ts';
 import { lastDateOnly, readWallMs, type ClockReading } from './time/clock-reading.ts';
-import { reasonShort, VerdictRecord, type Explainer, type RuleId, type Verdict, type VerdictStatus } from './verdict.ts';
+import { reasonShort, VerdictRecord, type Explainer, type MarkSourceInput, type RuleId, type Verdict, type VerdictStatus } from './verdict.ts';
 
 /** How an issuer stands with the receiver, per evaluation (0: not yet known). */
 const ALLIANCE = 1;
@@ -120,12 +120,6 @@ export class PackContext implements Explainer {
    * result's (尿 vs 血) is no match.
    */
   matchItem(item: ExternalResult['item'], issuer: CompiledInstitution | null, specimen: string | undefined): CompiledItem | null {
-    const hit = this.matchItemBy(item, issuer, specimen);
-    if (hit === null || specimen === undefined || hit.specimenClass === undefined) return hit;
-    return specimensConflict(hit.specimenClass, specimenClass(specimen)) ? null : hit;
-  }
-
-  private matchItemBy(item: ExternalResult['item'], issuer: CompiledInstitution | null, specimen: string | undefined): CompiledItem | null {
     const cp = this.cp;
     const codes = item.codes;
     if (codes !== undefined) {
@@ -145,10 +139,10 @@ export class PackContext implements Explainer {
         }
         if (hit) {
           this.matchedBy = 'code';
-          return hit;
+          return specimen === undefined ? hit : sameSpecimen(hit, specimen);
         }
       }
-      const map = issuer === null ? undefined : cp.codeMaps.get(issuer.inst.id);
+      const map = issuer === null || cp.codeMaps.size === 0 ? undefined : cp.codeMaps.get(issuer.inst.id);
       if (map !== undefined) {
         for (let i = 0; i < codes.length; i++) {
           const c = codes[i]!;
@@ -157,13 +151,15 @@ export class PackContext implements Explainer {
           if (entry === undefined) continue;
           this.matchedBy = 'code';
           // Reviewed as "not a catalog item", or the line is for another specimen: no match, and no name guess either.
-          if (entry.ci === null || (specimen !== undefined && specimensConflict(entry.specimen, specimenClass(specimen)))) return null;
-          return entry.ci;
+          if (entry.ci === null) return null;
+          if (specimen === undefined) return entry.ci;
+          return specimensConflict(entry.specimen, specimenClass(specimen)) ? null : sameSpecimen(entry.ci, specimen);
         }
       }
     }
     this.matchedBy = 'name';
-    return matchName(cp, item.name);
+    const hit = matchName(cp, item.name);
+    return hit === null || specimen === undefined ? hit : sameSpecimen(hit, specimen);
   }
   matchedBy: 'code' | 'name' = 'code';
 
@@ -214,6 +210,11 @@ export class PackContext implements Explainer {
     const o = timeOutcome(w, v.timeLimitDays!, v.item!.category, v.clockBasis ?? this.basis);
     return explain(v.reasonShort, o.detail, o.rule, cp);
   }
+}
+
+/** The item, unless the result's specimen is of another kind (尿 vs 血): then no match. */
+function sameSpecimen(ci: CompiledItem, specimen: string): CompiledItem | null {
+  return ci.specimenClass !== undefined && specimensConflict(ci.specimenClass, specimenClass(specimen)) ? null : ci;
 }
 
 /** The code as the catalog keys it: trimmed (the usual code has nothing to trim). */
@@ -287,7 +288,7 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
   // 互认资质, 同级互认、下级认上级 (an alliance member skips both)
   let via: 'alliance' | 'level' = 'alliance';
   let mark: string | null = null;
-  let markSource: 'result' | 'pack' | null = null;
+  let markSource: MarkSourceInput = null;
   if (route !== ALLIANCE) {
     const q = qualify(result.marks, cp, issuer, ci!, day, ctx.receiver, ctx.markOk);
     if (typeof q === 'string') {
@@ -297,7 +298,8 @@ export function judge(result: ExternalResult, ctx: PackContext, issuer: Compiled
         clockDate, basisUsed, null, null, null, null, ctx, null, NaN);
     }
     mark = q.label;
-    markSource = carriesMark(q, result.marks) ? 'result' : 'pack';
+    // Where the mark comes from is read for the few cards on screen: decided when read (VerdictRecord.markSource).
+    markSource = { cq: q, marks: result.marks };
     if (route === LEVEL_FAILS) {
       const s: VerdictStatus = 'level-not-applicable';
       return new VerdictRecord(result.id, s, reasonShort(s, null), 'level', cp.ref, item, by, view, null, mark,

@@ -1,5 +1,10 @@
 import type { BilingualText, Category } from './schema/common.ts';
 import type { InstitutionLevel } from './schema/institution.ts';
+import type { CompiledQualification } from './compile.ts';
+import { carriesMark } from './rules/qualification.ts';
+
+/** What decides markSource when it is read: the qualification relied on and the marks printed on the result. */
+export type MarkSourceInput = { cq: CompiledQualification; marks: readonly string[] | undefined } | null;
 
 /**
  * 判定结果, in order of precedence: the first rule that fails decides. Listed from the most
@@ -149,7 +154,6 @@ export class VerdictRecord implements Verdict {
   declare issuer: Readonly<VerdictIssuer> | null;
   declare via: 'level' | 'alliance' | null;
   declare mark: string | null;
-  declare markSource: 'result' | 'pack' | null;
   declare clockDate: string | null;
   declare clockBasis: 'collection' | 'report' | null;
   declare timeLimitDays: number | null;
@@ -162,6 +166,19 @@ export class VerdictRecord implements Verdict {
   #detail: (() => BilingualText) | BilingualText | null;
   /** Wall time of the clock reading (ms, as if UTC), for ranking results of the same day. */
   #wallMs: number;
+  /** Until read: what decides markSource; then the answer. */
+  #markSource: MarkSourceInput | 'result' | 'pack';
+
+  /** Printed on the result, or only the issuer's qualification in the pack (decided on first read). */
+  get markSource(): 'result' | 'pack' | null {
+    const m = this.#markSource;
+    if (m === null || typeof m === 'string') return m;
+    return (this.#markSource = carriesMark(m.cq, m.marks) ? 'result' : 'pack');
+  }
+
+  set markSource(value: 'result' | 'pack' | null) {
+    this.#markSource = value;
+  }
 
   constructor(
     resultId: string,
@@ -183,7 +200,7 @@ export class VerdictRecord implements Verdict {
     explainer: Explainer,
     detail: (() => BilingualText) | null,
     wallMs: number,
-    markSource: 'result' | 'pack' | null = null,
+    markSource: MarkSourceInput = null,
   ) {
     this.resultId = resultId;
     this.status = status;
@@ -195,7 +212,7 @@ export class VerdictRecord implements Verdict {
     this.issuer = issuer;
     this.via = via;
     this.mark = mark;
-    this.markSource = markSource;
+    this.#markSource = markSource;
     this.clockDate = clockDate;
     this.clockBasis = clockBasis;
     this.timeLimitDays = timeLimitDays;

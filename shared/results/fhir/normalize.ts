@@ -44,7 +44,8 @@ export function normalizeResources(resources: Iterable<unknown>, options: { mark
   let unkeyed = 0;
   for (const raw of withContained(resources)) {
     const type = (raw as { resourceType?: unknown } | null)?.resourceType;
-    if (typeof type !== 'string' || !(type in SCHEMAS)) continue;
+    // Own properties only: a resourceType of `constructor` or `__proto__` must not reach Object.prototype.
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEMAS, type)) continue;
     const id = (raw as { id?: unknown }).id;
     const key = `${type}/${typeof id === 'string' ? id : ''}`;
     const map = parsed[type as ReadType] as Map<string, unknown>;
@@ -286,7 +287,7 @@ class Context {
     if (ref.identifier?.value) identifiers.push(clean({ system: ref.identifier.system, value: ref.identifier.value }));
     const conditional = /^Organization\?identifier=(.+)$/.exec(ref.reference ?? '');
     if (conditional) {
-      const token = decodeURIComponent(conditional[1]!);
+      const token = decodeOr(conditional[1]!);
       const bar = token.lastIndexOf('|');
       identifiers.push(bar >= 0 ? clean({ system: token.slice(0, bar) || undefined, value: token.slice(bar + 1) }) : { value: token });
     }
@@ -348,7 +349,7 @@ function firstValue(ids: { value?: string }[] | undefined): string | undefined {
 
 function leastComplete(a: string, b: string | undefined): string {
   if (!b) return a;
-  return (COMPLETENESS[b] ?? 2) < (COMPLETENESS[a] ?? 2) ? b : a;
+  return completeness(b) < completeness(a) ? b : a;
 }
 
 function normalizeSpace(text: string | undefined): string {
@@ -359,4 +360,18 @@ function normalizeSpace(text: string | undefined): string {
 function clean<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** How complete a status is (own keys only: a status of `constructor` reads as final). */
+function completeness(status: string): number {
+  return Object.prototype.hasOwnProperty.call(COMPLETENESS, status) ? COMPLETENESS[status]! : 2;
+}
+
+/** Percent-decoding that keeps malformed text (`%E4%ZZ`) as written instead of throwing. */
+function decodeOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

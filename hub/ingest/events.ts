@@ -4,7 +4,6 @@ import type { HubKeys } from '../security/keys.ts';
 import type { TokenPrincipal } from '../auth/tokens.ts';
 import { MAX_CLOCK_SKEW_MS, uuidOf, type Checked } from './batch.ts';
 import type { KnownNames } from './names.ts';
-import { EVENT_FACTS } from '../monitoring/facts.ts';
 
 export interface EventRow {
   uuid: string;
@@ -95,7 +94,8 @@ export async function storeEvents(db: Queryable, rows: EventRow[], principal: To
          item_category, issuer_id, issuer_name, result_id, result_date, trigger, patient_ref, decode(patient_sealed, 'base64'), occurred_at, detail
        from input
        on conflict (uuid) do nothing
-       returning uuid),${EVENT_FACTS},
+       returning uuid),
+     queued as (insert into fact_queue (kind, uuid) select 'event', uuid from ins),
      dep as (
        insert into department (hospital_id, name)
        select hospital_id, name from json_to_recordset($5::json) as d(hospital_id text, name text)

@@ -5,7 +5,6 @@ import type { HubKeys } from '../security/keys.ts';
 import type { TokenPrincipal } from '../auth/tokens.ts';
 import { MAX_CLOCK_SKEW_MS, uuidOf, type Checked } from './batch.ts';
 import type { KnownNames } from './names.ts';
-import { DECISION_FACTS } from '../monitoring/facts.ts';
 
 /** One decision row as the insert statement reads it (jsonb_to_recordset). */
 export interface DecisionRow {
@@ -107,9 +106,9 @@ const COLUMNS = `uuid uuid, hospital_id text, campus_id text, department text, p
   patient_ref text, patient_sealed text, decided_at timestamptz, entry jsonb`;
 
 /**
- * Stores decisions in one statement (so one transaction, one round trip): the rows, the report
- * facts they settle (monitoring), the departments and physicians seen for the first time, and
- * the audit row of the request.
+ * Stores decisions in one statement (so one transaction, one round trip): the rows, their place
+ * in the monitoring queue (fact_queue: the refresher applies them to the report facts), the
+ * departments and physicians seen for the first time, and the audit row of the request.
  * Returns the uuids stored now; the others were there already.
  */
 export async function storeDecisions(db: Queryable, rows: DecisionRow[], principal: TokenPrincipal, known: KnownNames): Promise<Set<string>> {
@@ -125,7 +124,8 @@ export async function storeDecisions(db: Queryable, rows: DecisionRow[], princip
          trigger, revises, saved_price, patient_ref, decode(patient_sealed, 'base64'), decided_at, entry
        from input
        on conflict (uuid) do nothing
-       returning uuid),${DECISION_FACTS},
+       returning uuid),
+     queued as (insert into fact_queue (kind, uuid) select 'decision', uuid from ins),
      dep as (
        insert into department (hospital_id, name)
        select hospital_id, name from json_to_recordset($5::json) as d(hospital_id text, name text)

@@ -1,10 +1,13 @@
 /**
- * The report facts (report_fact, one row per 份) kept current by the ingest statements: SQL
- * fragments that hub/ingest/feedback.ts and events.ts append to their one-statement batches, so a
- * batch's facts change in the same transaction as its rows — and only for rows stored now, never
- * for a resend. The rules are those of shared/stats/report-facts.ts (a test runs both on the same
- * data). Each fragment also marks the hospital-days whose rollups must be rebuilt (rollup_dirty).
+ * The report facts (report_fact, one row per 份): SQL fragments over `input` (rows shaped as the
+ * decision or event table, the sealed identifier in base64) and `ins` (the uuids to apply). The
+ * refresher runs them for the uuids it takes off fact_queue, in the transaction that deletes them
+ * from the queue, so each stored row changes the facts exactly once — a resend was never queued.
+ * The rules are those of shared/stats/report-facts.ts (a test runs both on the same data). Each
+ * fragment also marks the hospital-days whose rollups must be rebuilt (rollup_dirty).
  */
+
+import type { Queryable } from '../db/database.ts';
 
 /** Days are counted in China's time zone (the dashboards' calendar). */
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -13,7 +16,7 @@ export const dayOf = (column: string) => `((${column}) at time zone '${TIME_ZONE
 const DECISION_COLUMNS = ['card', 'outcome', 'reason_code', 'decided_at', 'decision', 'saved_price', 'campus_id', 'department', 'physician', 'item_id', 'item_name', 'item_category', 'issuer_id', 'issuer_name'];
 const PROMPT_DIMENSIONS = ['campus_id', 'department', 'physician', 'item_id', 'item_name', 'item_category', 'issuer_id', 'issuer_name'];
 
-/** After `ins` (the decisions stored now) and `input`: the latest new decision per report settles it when it is later than the one there. */
+/** After `ins` and `input` (decisions): the latest new decision per report settles it when it is later than the one there. */
 export const DECISION_FACTS = `
      newd as (select i.* from input i join ins using (uuid)),
      latest as (
@@ -43,7 +46,7 @@ export const DECISION_FACTS = `
        select distinct hospital_id, shown_day from (select * from facts union select * from prev_facts) x order by 1, 2
        on conflict (hospital_id, day) do update set marked_at = now())`;
 
-/** After `ins` (the events stored now) and `input`: prompts count on their report; citations mark it; views mark their day. */
+/** After `ins` and `input` (events): prompts count on their report; citations mark it; views mark their day. */
 export const EVENT_FACTS = `
      newe as (select i.* from input i join ins using (uuid)),
      newp as (
@@ -85,3 +88,28 @@ export const EVENT_FACTS = `
          union select hospital_id, ${dayOf('occurred_at')} from newe where kind in ('viewed', 'opened')) x
        order by 1, 2
        on conflict (hospital_id, day) do update set marked_at = now())`;
+
+/** Facts applied per statement: a few seconds of a busy region's ingestion. */
+const QUEUE_BATCH = 5_000;
+
+const DECISION_INPUT = `uuid, hospital_id, campus_id, department, physician, card, outcome, reason_code, item_id, item_name, item_category,
+  issuer_id, issuer_name, result_id, saved_price, patient_ref, encode(patient_sealed, 'base64') as patient_sealed, decided_at`;
+const EVENT_INPUT = `uuid, hospital_id, campus_id, department, physician, kind, card, item_id, item_name, item_category, issuer_id, issuer_name,
+  result_id, trigger, patient_ref, encode(patient_sealed, 'base64') as patient_sealed, occurred_at`;
+
+/**
+ * Takes up to QUEUE_BATCH queued rows of one kind off fact_queue (skipping rows another refresher
+ * holds) and applies them to the report facts, in one statement: deleted and applied together or
+ * not at all. Returns how many were applied.
+ */
+export async function applyQueued(db: Queryable, kind: 'decision' | 'event'): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `with taken as (
+       delete from fact_queue f using (select seq from fact_queue where kind = '${kind}' order by seq limit ${QUEUE_BATCH} for update skip locked) s
+       where f.seq = s.seq returning f.uuid),
+     ins as (select distinct uuid from taken),
+     input as (select ${kind === 'decision' ? DECISION_INPUT : EVENT_INPUT} from ${kind} t where t.uuid in (select uuid from ins)),${kind === 'decision' ? DECISION_FACTS : EVENT_FACTS}
+     select count(*)::int as n from taken`,
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/database.ts';
-import { TIME_ZONE } from './facts.ts';
+import { applyQueued, TIME_ZONE } from './facts.ts';
 
 /** Hospital-days rebuilt per pass: a busy region's minute of marks, in one transaction. */
 const PASS_LIMIT = 2_000;
@@ -48,15 +48,17 @@ async function rebuild(tx: Queryable, marked: string, params: unknown[]): Promis
 }
 
 /**
- * Rebuilds the region rollups of the hospital-days the ingest marked (rollup_dirty) from the report
- * facts and the view events: delete and insert per hospital-day, then clear the marks, in one
+ * Applies the queued rows to the report facts (facts.ts), then rebuilds the region rollups of the
+ * hospital-days that marked (rollup_dirty) from the report facts and the view events: delete and insert per hospital-day, then clear the marks, in one
  * REPEATABLE READ transaction. A mark set again by an ingest that committed after this pass's
  * snapshot makes the clearing fail with a serialization error: the pass is rolled back and the
  * next one rebuilds (nothing is ever cleared that was not rebuilt from the data it marks).
- * Views inside one hospital read the facts themselves and need none of this.
+ * Views inside one hospital read the facts themselves and need only the first step.
  * Returns how many hospital-days were rebuilt.
  */
 export async function refreshRollups(db: Database): Promise<number> {
+  // First the stored rows not yet in the facts (each statement takes its rows off the queue).
+  for (const kind of ['decision', 'event'] as const) while ((await applyQueued(db, kind)) > 0);
   return db.transaction(async (tx) => {
     if (db.engine === 'postgres') await tx.query('set transaction isolation level repeatable read');
     const { rows } = await tx.query<{ hospital_id: string; day: string }>(
@@ -73,6 +75,7 @@ export async function refreshRollups(db: Database): Promise<number> {
 
 /** Every rollup from scratch (after a bulk import or a restore), in one transaction; clears the marks. */
 export async function rebuildAllRollups(db: Database): Promise<void> {
+  for (const kind of ['decision', 'event'] as const) while ((await applyQueued(db, kind)) > 0);
   await db.transaction(async (tx) => {
     for (const table of ['rollup_hospital_day', 'rollup_region_day', 'rollup_views_day', 'rollup_dirty']) await tx.query(`delete from ${table}`);
     const marked = `select distinct hospital_id, shown_day as day from report_fact

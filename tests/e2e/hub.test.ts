@@ -119,9 +119,13 @@ test('the hospital dashboard counts the decisions just made in the demo EMR and 
   // Today in China time: the demo's live decisions (its history ends yesterday).
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
-  const measures = (await (await fetch(`${server.hubUrl}/api/v1/measures?groupBy=department&from=${today}&to=${tomorrow}`, { headers: { cookie } })).json()) as {
-    total: { measures: { reportsRecognized: number; reportsRetested: number; reportsCited: number } };
-  };
+  type Answer = { total: { measures: { reportsRecognized: number; reportsRetested: number; reportsCited: number } } };
+  // The report facts follow ingestion within the refresher's 5 s.
+  const measures = await until(
+    async () => (await (await fetch(`${server.hubUrl}/api/v1/measures?groupBy=department&from=${today}&to=${tomorrow}`, { headers: { cookie } })).json()) as Answer,
+    (m) => m.total.measures.reportsRecognized >= 2 && m.total.measures.reportsCited >= 1,
+    'the dashboard to count the live decisions',
+  );
   expect(measures.total.measures.reportsRecognized).toBeGreaterThanOrEqual(2);
   expect(measures.total.measures.reportsRetested).toBeGreaterThanOrEqual(1);
   expect(measures.total.measures.reportsCited).toBeGreaterThanOrEqual(1);

@@ -27,7 +27,7 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
   shadow.replaceChildren(style, container);
   const root: Root = createRoot(container);
   let current: WidgetOptions = options;
-  let core: { key: string; value: Omit<PanelServices, 'packs'>; packs: PackState } | undefined;
+  let core: { key: string; value: Omit<PanelServices, 'packs'> & { dispose(): void }; packs: PackState } | undefined;
   let services: { core: object; packs: readonly RulePack[]; canInsert: boolean; value: PanelServices } | undefined;
   let unmounted = false;
 
@@ -51,6 +51,8 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
     if (core?.key !== key) {
       // Packs given as JSON are validated here (an invalid one throws, like bad options); URLs are fetched.
       const load = loadPacks(config.packs);
+      // The previous configuration's senders stop (a removed endpoint receives nothing more).
+      core?.value.dispose();
       const next: NonNullable<typeof core> = { key, value: widgetServices(config), packs: load.ready ? { state: 'ready', packs: load.packs } : { state: 'loading' } };
       core = next;
       if (!load.ready) {
@@ -94,6 +96,7 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
     },
     unmount() {
       unmounted = true;
+      core?.value.dispose();
       root.unmount();
       shadow.replaceChildren();
     },

@@ -11,12 +11,12 @@ export interface AuditLogOptions {
    * opened, cited; decisions travel as feedback). `hospital()` names the receiving hospital, or
    * null when no hub is configured (then only the local trail keeps them); `queued` wakes the sender.
    */
-  hub?: { hospital(): Promise<string | null> | string | null; queued?(): void };
+  hub?: { hospital(): Promise<string | null> | string | null; queued?(): void; /** The endpoint the events are bound to (widget). */ target?: string };
 }
 
 /** The outbox row of an event for the hub; its uuid is the audit row's id. */
-export function hubEventRow(uuid: string, hospital: string, event: Exclude<AuditEvent, { kind: 'decided' }>): EventRow {
-  return { uuid, at: Date.parse(event.at), entry: { uuid, hospital, event }, state: 'pending', attempts: 0, nextAttemptAt: 0 };
+export function hubEventRow(uuid: string, hospital: string, event: Exclude<AuditEvent, { kind: 'decided' }>, target?: string): EventRow {
+  return { uuid, at: Date.parse(event.at), entry: { uuid, hospital, event }, state: 'pending', attempts: 0, nextAttemptAt: 0, ...(target !== undefined ? { target } : {}) };
 }
 
 /**
@@ -57,7 +57,7 @@ export abstract class StoredAuditLog implements AuditLog {
       if (this.hub && event.kind !== 'decided') {
         const hospital = await this.hub.hospital();
         if (hospital !== null) {
-          await this.addEventRow(hubEventRow(id, hospital, event));
+          await this.addEventRow(hubEventRow(id, hospital, event, this.hub.target));
           this.hub.queued?.();
         }
       }

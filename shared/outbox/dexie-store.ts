@@ -1,6 +1,6 @@
 import Dexie, { liveQuery, type Table } from 'dexie';
 import type { HurenDb } from '../storage/db';
-import { countPending, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
+import { countPending, forTarget, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
 
 /**
  * An outbox over a Dexie table with a [state+nextAttemptAt] index: the extension's `decisions`
@@ -21,9 +21,9 @@ export function dexieOutboxStore(db: HurenDb, table?: Table<OutboxFields, string
     get name() {
       return name ?? db.name;
     },
-    lease: (horizon, limit, leaseUntil, at) =>
+    lease: (horizon, limit, leaseUntil, at, target) =>
       db.transaction('rw', rows, async () => {
-        const due = await pending(horizon).limit(limit).toArray();
+        const due = await pending(horizon).filter((r) => forTarget(r, target)).limit(limit).toArray();
         const leased = due.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
         await rows.bulkPut(leased);
         return leased;
@@ -34,12 +34,16 @@ export function dexieOutboxStore(db: HurenDb, table?: Table<OutboxFields, string
       }),
     reschedule: (changes) =>
       db.transaction('rw', rows, async () => {
-        for (const r of changes) await rows.update(r.uuid, { nextAttemptAt: r.nextAttemptAt, lastError: r.lastError });
+        for (const r of changes) await rows.update(r.uuid, { nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, ...(r.attempts !== undefined ? { attempts: r.attempts } : {}) });
       }),
-    defer: async (until) => {
-      await pending(until, false).modify({ nextAttemptAt: until });
+    defer: async (until, target) => {
+      await pending(until, false).filter((r) => forTarget(r, target)).modify({ nextAttemptAt: until });
     },
-    nextDueAt: async () => (await pending().first())?.nextAttemptAt,
+    nextDueAt: async (target) => (await pending().filter((r) => forTarget(r, target)).first())?.nextAttemptAt,
+    pendingAmong: async (uuids) => {
+      const found = await rows.bulkGet([...uuids]);
+      return new Map(found.filter((r): r is OutboxFields => r?.state === 'pending').map((r) => [r.uuid, r.nextAttemptAt]));
+    },
     status,
     watch(listener) {
       const subscription = liveQuery(status).subscribe({ next: listener, error: () => {} });

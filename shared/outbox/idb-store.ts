@@ -1,4 +1,4 @@
-import { countPending, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
+import { countPending, forTarget, type EventOutboxRow, type OutboxFields, type OutboxRow, type OutboxStatus, type OutboxStore } from './store';
 import { each, on } from '../storage/idb-lite';
 import type { WidgetDb } from '../storage/widget-db';
 
@@ -35,10 +35,11 @@ export function idbOutboxStore(db: WidgetDb, storeName: 'decisions' | 'events' =
   };
   return {
     name: storeName === 'decisions' ? db.name : `${db.name}/${storeName}`,
-    lease(horizon, limit, leaseUntil, at) {
+    lease(horizon, limit, leaseUntil, at, target) {
       let leased: OutboxRow[] = [];
       return db.tx(storeName, 'readwrite', (tx) => {
-        on(index(tx).getAll(due(horizon), limit) as IDBRequest<OutboxRow[]>, (rows) => {
+        on(index(tx).getAll(due(horizon), target === undefined ? limit : undefined) as IDBRequest<OutboxRow[]>, (all) => {
+          const rows = all.filter((r) => forTarget(r, target)).slice(0, limit);
           leased = rows.map((r) => ({ ...r, attempts: r.attempts + 1, nextAttemptAt: leaseUntil, lastAttemptAt: at }));
           for (const row of leased) tx.objectStore(storeName).put(row);
         });
@@ -57,14 +58,25 @@ export function idbOutboxStore(db: WidgetDb, storeName: 'decisions' | 'events' =
         (row, i) => {
           row.nextAttemptAt = rows[i]!.nextAttemptAt;
           row.lastError = rows[i]!.lastError;
+          if (rows[i]!.attempts !== undefined) row.attempts = rows[i]!.attempts!;
         },
       ),
-    defer: (until) =>
+    defer: (until, target) =>
       db.tx(storeName, 'readwrite', (tx) => {
         // The updated rows move to `until`, past the open upper bound: the cursor does not meet them again.
-        each(index(tx), due(until, true), (cursor) => void cursor.update({ ...cursor.value, nextAttemptAt: until }));
+        each(index(tx), due(until, true), (cursor) => void (forTarget(cursor.value as OutboxRow, target) && cursor.update({ ...cursor.value, nextAttemptAt: until })));
       }),
-    nextDueAt: async () => (await db.read(storeName, (s) => s.index('due').get(due(Infinity)) as IDBRequest<OutboxRow | undefined>))?.nextAttemptAt,
+    nextDueAt: async (target) =>
+      target === undefined
+        ? (await db.read(storeName, (s) => s.index('due').get(due(Infinity)) as IDBRequest<OutboxRow | undefined>))?.nextAttemptAt
+        : (await db.read(storeName, (s) => s.index('due').getAll(due(Infinity)) as IDBRequest<OutboxRow[]>)).find((r) => forTarget(r, target))?.nextAttemptAt,
+    pendingAmong: async (uuids) => {
+      const found = new Map<string, number>();
+      await db.tx(storeName, 'readonly', (tx) => {
+        for (const uuid of uuids) on(tx.objectStore(storeName).get(uuid) as IDBRequest<OutboxRow | undefined>, (row) => void (row?.state === 'pending' && found.set(uuid, row.nextAttemptAt)));
+      });
+      return found;
+    },
     status,
     watch(listener) {
       let latest = 0;

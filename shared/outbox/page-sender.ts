@@ -5,30 +5,67 @@ import type { OutboxFields } from './store';
 /** How often a page sender looks for due decisions while the page is open. */
 export const PAGE_INTERVAL_MS = 30_000;
 
-interface Sender {
+export interface PageSender {
   kick(): void;
+  /** This user of the sender is done (config changed, widget unmounted); the last one stops its timer. */
+  release(): void;
 }
 
-const senders = new Map<string, Sender>();
+interface Running {
+  kick(): void;
+  users: number;
+  stop(): void;
+}
+
+const senders = new Map<string, Running>();
+
+/** Endpoints with a running page sender (tests; a removed endpoint must not keep one). */
+export function runningPageSenders(): string[] {
+  return [...senders.keys()];
+}
 
 /**
  * The outbox sender of a page with no background (the widget in the host EMR): drains on a timer,
  * when the browser comes back online, and when kicked after a save. One per database and
- * endpoint for the page's lifetime, however often the widget is re-mounted; other tabs of the
- * same origin run their own and the sender lock keeps them from sending the same batch.
- * Decisions left when the page closes are sent by the next page that opens the widget.
+ * endpoint while something uses it, however often the widget is re-mounted; when the last user
+ * releases it (the host removed or changed the endpoint, or unmounted), its timer stops and that
+ * endpoint receives nothing more. Other tabs of the same origin run their own and the sender lock
+ * keeps them from sending the same batch. Decisions left when the page closes are sent by the
+ * next page that opens the widget with the same endpoint.
  */
-export function pageSender<R extends OutboxFields>(options: Omit<SendOptions<R>, 'now' | 'random'> & { intervalMs?: number }): Sender {
+export function pageSender<R extends OutboxFields>(options: Omit<SendOptions<R>, 'now' | 'random'> & { intervalMs?: number }): PageSender {
   const key = `${options.store.name}|${options.endpoint}`;
-  const existing = senders.get(key);
-  if (existing) return existing;
-  const run = coalescing(() => sendOutbox(options).then(() => undefined, () => undefined));
-  const sender = { kick: () => void run() };
-  senders.set(key, sender);
-  setInterval(sender.kick, options.intervalMs ?? PAGE_INTERVAL_MS);
-  globalThis.addEventListener?.('online', sender.kick);
-  sender.kick();
-  return sender;
+  let running = senders.get(key);
+  if (!running) {
+    const run = coalescing(() => sendOutbox(options).then(() => undefined, () => undefined));
+    const kick = () => void (senders.get(key) === running && run());
+    const timer = setInterval(kick, options.intervalMs ?? PAGE_INTERVAL_MS);
+    globalThis.addEventListener?.('online', kick);
+    running = {
+      kick,
+      users: 0,
+      stop: () => {
+        clearInterval(timer);
+        globalThis.removeEventListener?.('online', kick);
+        senders.delete(key);
+      },
+    };
+    senders.set(key, running);
+    kick();
+  }
+  const mine = running;
+  mine.users++;
+  let released = false;
+  return {
+    kick: () => {
+      if (!released) mine.kick();
+    },
+    release: () => {
+      if (released) return;
+      released = true;
+      if (--mine.users === 0) mine.stop();
+    },
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { EXT } from '../domain/decision';
 import { withSenderLock } from './lock';
 import { classify, MAX_DELAY_MS, nextAttemptAt, REJECTED_HOLD_MS, retryAfterMs, type Outcome } from './policy';
 import type { EventOutboxRow, OutboxFields, OutboxRow, OutboxStore } from './store';
@@ -12,10 +13,17 @@ export interface OutboxStream<R extends OutboxFields> {
   path: string;
   key: string;
   entry(row: R): unknown;
+  /** The uuid of the row this one must follow (a revision follows the decision it revises). */
+  after?(row: R): string | undefined;
 }
 
-/** Decisions: CDS Hooks 2.0 feedback. */
-export const FEEDBACK_STREAM: OutboxStream<OutboxRow> = { path: 'feedback', key: 'feedback', entry: (row) => row.decision };
+/** Decisions: CDS Hooks 2.0 feedback; a revision is never sent before the decision it revises. */
+export const FEEDBACK_STREAM: OutboxStream<OutboxRow> = {
+  path: 'feedback',
+  key: 'feedback',
+  entry: (row) => row.decision,
+  after: (row) => row.decision?.extension?.[EXT]?.revises,
+};
 /** The hub's other streams (prompted, viewed, opened, cited, pack refusals). */
 export const EVENTS_STREAM: OutboxStream<EventOutboxRow> = { path: 'events', key: 'events', entry: (row) => row.entry };
 
@@ -35,6 +43,26 @@ export interface SendOptions<R extends OutboxFields = OutboxRow> {
   timeoutMs?: number;
   /** Extra request headers (the hub's bearer token). */
   headers?: Record<string, string>;
+  /**
+   * Send only the rows made for this endpoint (OutboxFields.target): the widget binds each row to
+   * the endpoint its host named, so another host's endpoint never receives them. Unset: every row.
+   */
+  bindToEndpoint?: boolean;
+}
+
+/** An outbox endpoint is an http(s) URL, nothing else (no data:, javascript:, file:). */
+export function isHttpEndpoint(endpoint: string): boolean {
+  try {
+    const url = new URL(endpoint);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** The form of an endpoint that rows are bound to: its URL without trailing slashes. */
+export function endpointKey(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '');
 }
 
 export interface DrainResult {
@@ -111,12 +139,14 @@ function readAcknowledgement(text: string, count: number): Pick<Answer, 'outcome
  */
 export async function sendOutbox<R extends OutboxFields = OutboxRow>(options: SendOptions<R>): Promise<DrainResult> {
   const { store } = options;
-  const result = await withSenderLock(`huren-outbox:${store.name}`, () => drainLocked(options), { sent: 0, failed: 0, busy: true } as DrainResult);
-  const nextDueAt = await store.nextDueAt();
+  if (!isHttpEndpoint(options.endpoint)) return { sent: 0, failed: 0, lastError: 'the endpoint is not an http(s) URL: nothing sent' };
+  const target = options.bindToEndpoint ? endpointKey(options.endpoint) : undefined;
+  const result = await withSenderLock(`huren-outbox:${store.name}`, () => drainLocked(options, target), { sent: 0, failed: 0, busy: true } as DrainResult);
+  const nextDueAt = await store.nextDueAt(target);
   return nextDueAt === undefined ? result : { ...result, nextDueAt };
 }
 
-async function drainLocked<R extends OutboxFields>(options: SendOptions<R>): Promise<DrainResult> {
+async function drainLocked<R extends OutboxFields>(options: SendOptions<R>, target: string | undefined): Promise<DrainResult> {
   const { store } = options;
   const stream = options.stream ?? (FEEDBACK_STREAM as unknown as OutboxStream<R>);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -218,8 +248,49 @@ async function drainLocked<R extends OutboxFields>(options: SendOptions<R>): Pro
     return false;
   }
 
+  /**
+   * Causal order: in a batch a row goes after the row it follows; a row whose predecessor is still
+   * pending outside the batch is put back (attempt not counted) until that one is acknowledged.
+   */
+  async function inCausalOrder(rows: R[]): Promise<R[]> {
+    const after = stream.after;
+    if (!after) return rows;
+    const deps = rows.map((r) => after(r)).filter((u): u is string => !!u);
+    if (deps.length === 0) return rows;
+    const waiting = await store.pendingAmong(deps);
+    const byUuid = new Map(rows.map((r) => [r.uuid, r]));
+    const ordered: R[] = [];
+    const placed = new Set<string>();
+    const held = new Map<string, number>();
+    const place = (row: R, depth: number): boolean => {
+      if (placed.has(row.uuid)) return true;
+      if (held.has(row.uuid)) return false;
+      const dep = after(row);
+      if (dep && waiting.has(dep)) {
+        const mate = byUuid.get(dep);
+        if (!mate || depth > rows.length || !place(mate, depth + 1)) {
+          held.set(row.uuid, Math.max(waiting.get(dep) ?? 0, held.get(dep) ?? 0, now() + 1_000));
+          return false;
+        }
+      }
+      placed.add(row.uuid);
+      ordered.push(row);
+      return true;
+    };
+    for (const row of rows) place(row, 0);
+    if (held.size > 0) {
+      await store.reschedule(
+        rows.filter((r) => held.has(r.uuid)).map((r) => ({ uuid: r.uuid, nextAttemptAt: held.get(r.uuid)!, lastError: 'waiting for the decision it revises', attempts: r.attempts - 1 })),
+      );
+    }
+    return ordered;
+  }
+
   for (;;) {
-    const claimed = await store.lease(endpointUp ? now() + MAX_DELAY_MS : now(), batchSize, now() + timeoutMs + 1_000, now());
+    const leased = await store.lease(endpointUp ? now() + MAX_DELAY_MS : now(), batchSize, now() + timeoutMs + 1_000, now(), target);
+    if (leased.length === 0) break;
+    const claimed = await inCausalOrder(leased);
+    // Every leased row waits for another: they go in a later drain, after what they follow.
     if (claimed.length === 0) break;
     const settled = new Set<string>();
     if (await deliver(claimed, settled)) continue;
@@ -230,7 +301,7 @@ async function drainLocked<R extends OutboxFields>(options: SendOptions<R>): Pro
     await markFailed(rest, failure?.error ?? 'failed', (r) => times.get(r.uuid)!);
     // The endpoint is failing, not the rows: every other pending row due before the next probe waits
     // for it too (attempts unchanged), so an outage costs one request per backoff step, not one per batch.
-    await store.defer(Math.min(...times.values()));
+    await store.defer(Math.min(...times.values()), target);
     result.failed += rest.length;
     break;
   }

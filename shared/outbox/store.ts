@@ -10,6 +10,12 @@ export interface OutboxFields {
   lastError?: string;
   sentAt?: number;
   lastAttemptAt?: number;
+  /**
+   * The endpoint (CDS service base URL) the row was made for, where the shell binds rows to one
+   * (the widget: a host page names its endpoint); '' = made with none, never sent. Absent on rows
+   * written before the binding, and in the extension (its endpoint is the hospital's setting).
+   */
+  target?: string;
 }
 
 /** A decision's outbox row as the sender writes it: the decision row plus when it was last tried. */
@@ -50,19 +56,29 @@ export interface OutboxStore<R extends OutboxFields = OutboxRow> {
    * due order, written back claimed (attempts + 1, nextAttemptAt = leaseUntil, lastAttemptAt = at);
    * returns them as written.
    */
-  lease(horizon: number, limit: number, leaseUntil: number, at: number): Promise<R[]>;
+  lease(horizon: number, limit: number, leaseUntil: number, at: number, target?: string): Promise<R[]>;
   /** Marks these rows sent at `at` and clears their last error. */
   markSent(uuids: readonly string[], at: number): Promise<void>;
-  /** Sets when each row may be tried again and why it failed (attempts were counted by `lease`). */
-  reschedule(rows: readonly { uuid: string; nextAttemptAt: number; lastError: string }[]): Promise<void>;
+  /** Sets when each row may be tried again and why it failed (attempts were counted by `lease`; `attempts` sets them back). */
+  reschedule(rows: readonly { uuid: string; nextAttemptAt: number; lastError: string; attempts?: number }[]): Promise<void>;
   /** Every pending row due before `until` (nextAttemptAt < until) waits until `until`, attempts unchanged. */
-  defer(until: number): Promise<void>;
+  defer(until: number, target?: string): Promise<void>;
   /** nextAttemptAt of the first pending row, if any. */
-  nextDueAt(): Promise<number | undefined>;
+  nextDueAt(target?: string): Promise<number | undefined>;
+  /** Of these uuids, the rows still pending, with their nextAttemptAt (a revision waits for what it revises). */
+  pendingAmong(uuids: readonly string[]): Promise<Map<string, number>>;
   /** Pending count and the latest failure among the pending rows. */
   status(): Promise<OutboxStatus>;
   /** Calls back with the status now and after every change of the rows, from any tab or worker of the origin. */
   watch(listener: (status: OutboxStatus) => void): () => void;
+}
+
+/**
+ * Whether a row may go to `target`: every row when the sender names no target (the extension);
+ * else rows made for that endpoint, and rows from before the binding (no `target` at all).
+ */
+export function forTarget(row: OutboxFields, target: string | undefined): boolean {
+  return target === undefined || row.target === undefined || row.target === target;
 }
 
 /** Folds one pending row into a status (the same rule for every store). */

@@ -49,6 +49,8 @@ export interface DecisionRow {
   nextAttemptAt: number;
   lastError?: string;
   sentAt?: number;
+  /** The endpoint the decision was made for (widget); see OutboxFields.target. */
+  target?: string;
 }
 
 /**
@@ -92,6 +94,8 @@ export interface EventRow {
   nextAttemptAt: number;
   lastError?: string;
   sentAt?: number;
+  /** The endpoint the event was recorded for (widget); see OutboxFields.target. */
+  target?: string;
 }
 
 /** One audit event (审计记录); `at` is epoch ms of event.at, for period queries and retention. */

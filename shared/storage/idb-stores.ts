@@ -16,10 +16,14 @@ const ofPatient = (key: string) => IDBKeyRange.bound([key], [key, []]);
  * the transaction's `complete` event, so a confirmed decision survives a crash of the page.
  */
 export class IdbDecisionStore implements DecisionStore {
-  constructor(readonly db: WidgetDb) {}
+  /** `target`: the endpoint these decisions are made for ('' = none): they are sent there only. */
+  constructor(
+    readonly db: WidgetDb,
+    readonly target?: string,
+  ) {}
 
   async save(decision: Decision): Promise<void> {
-    const row = await toDecisionRow(decision);
+    const row = await toDecisionRow(decision, this.target);
     // `add`, not `put`: a uuid is written once; saving the same decision twice is a bug upstream.
     await this.db.tx('decisions', 'readwrite', (tx) => void tx.objectStore('decisions').add(row));
   }

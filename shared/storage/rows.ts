@@ -18,8 +18,8 @@ export async function patientKey(patient: PatientIdentifier): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A decision as stored: validated, keyed by the hashed patient, pending for the outbox. */
-export async function toDecisionRow(decision: Decision): Promise<DecisionRow> {
+/** A decision as stored: validated, keyed by the hashed patient, pending for the outbox (bound to `target` when given). */
+export async function toDecisionRow(decision: Decision, target?: string): Promise<DecisionRow> {
   const valid = Decision.parse(decision);
   return {
     uuid: valid.uuid,
@@ -30,6 +30,7 @@ export async function toDecisionRow(decision: Decision): Promise<DecisionRow> {
     state: 'pending',
     attempts: 0,
     nextAttemptAt: 0,
+    ...(target !== undefined ? { target } : {}),
   };
 }
 

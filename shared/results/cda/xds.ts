@@ -79,7 +79,8 @@ export function createXdsTransport(config: XdsConfig, http: HttpOptions): Docume
         byRepository.set(repo, [...(byRepository.get(repo) ?? []), ref]);
       }
       for (const [repo, list] of byRepository) {
-        const url = config.repositories?.[repo] ?? config.repositoryUrl;
+        // The repository id comes from the registry's answer: own properties only (no __proto__ tricks).
+        const url = config.repositories && Object.hasOwn(config.repositories, repo) ? config.repositories[repo]! : config.repositoryUrl;
         for (let i = 0; i < list.length; i += batchSize) out.push(...(await retrieve(url, list.slice(i, i + batchSize), signal)));
       }
       return out;

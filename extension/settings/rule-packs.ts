@@ -161,7 +161,7 @@ async function loadOne(source: PackSource, fetchImpl: typeof fetch): Promise<{ p
 export async function loadActivePacks(settings: Pick<Settings, 'activePacks'>, options: { fetch?: typeof fetch } = {}): Promise<ActivePacks> {
   // A pack that fails in a way not foreseen is a problem line, never a blank sidebar.
   const results = await Promise.all(
-    settings.activePacks.map((s) => loadOne(s, options.fetch ?? fetch).catch((e: unknown) => ({ problem: `${describePack(s)}：${(e as Error)?.name ?? 'Error'}` }))),
+    settings.activePacks.map((s) => loadOne(s, options.fetch ?? fetch).catch((e: unknown): { pack?: RulePack; problem?: string } => ({ problem: `${describePack(s)}：${(e as Error)?.name ?? 'Error'}` }))),
   );
   return {
     packs: results.flatMap((r) => (r.pack ? [r.pack] : [])),

@@ -89,8 +89,11 @@ export const EVENT_FACTS = `
        order by 1, 2
        on conflict (hospital_id, day) do update set marked_at = now())`;
 
-/** Facts applied per statement: a few seconds of a busy region's ingestion. */
-const QUEUE_BATCH = 5_000;
+/**
+ * Facts applied per statement: a few seconds of a busy region's ingestion on a server; fewer on
+ * PGlite, whose one connection the browsers' requests wait for meanwhile.
+ */
+const QUEUE_BATCH = { postgres: 5_000, pglite: 100 } as const;
 
 const DECISION_INPUT = `uuid, hospital_id, campus_id, department, physician, card, outcome, reason_code, item_id, item_name, item_category,
   issuer_id, issuer_name, result_id, saved_price, patient_ref, encode(patient_sealed, 'base64') as patient_sealed, decided_at`;
@@ -98,14 +101,14 @@ const EVENT_INPUT = `uuid, hospital_id, campus_id, department, physician, kind, 
   result_id, trigger, patient_ref, encode(patient_sealed, 'base64') as patient_sealed, occurred_at`;
 
 /**
- * Takes up to QUEUE_BATCH queued rows of one kind off fact_queue (skipping rows another refresher
+ * Takes a batch of queued rows of one kind off fact_queue (skipping rows another refresher
  * holds) and applies them to the report facts, in one statement: deleted and applied together or
  * not at all. Returns how many were applied.
  */
-export async function applyQueued(db: Queryable, kind: 'decision' | 'event'): Promise<number> {
+export async function applyQueued(db: Queryable & { engine: 'pglite' | 'postgres' }, kind: 'decision' | 'event'): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `with taken as (
-       delete from fact_queue f using (select seq from fact_queue where kind = '${kind}' order by seq limit ${QUEUE_BATCH} for update skip locked) s
+       delete from fact_queue f using (select seq from fact_queue where kind = '${kind}' order by seq limit ${QUEUE_BATCH[db.engine]} for update skip locked) s
        where f.seq = s.seq returning f.uuid),
      ins as (select distinct uuid from taken),
      input as (select ${kind === 'decision' ? DECISION_INPUT : EVENT_INPUT} from ${kind} t where t.uuid in (select uuid from ins)),${kind === 'decision' ? DECISION_FACTS : EVENT_FACTS}

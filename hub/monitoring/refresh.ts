@@ -47,18 +47,28 @@ async function rebuild(tx: Queryable, marked: string, params: unknown[]): Promis
   );
 }
 
+/** Applies queued rows to the report facts (facts.ts), all of them or about `limit`; returns how many. */
+export async function applyFacts(db: Database, limit = Infinity): Promise<number> {
+  let total = 0;
+  for (const kind of ['decision', 'event'] as const) {
+    while (total < limit) {
+      const n = await applyQueued(db, kind);
+      total += n;
+      if (n === 0) break;
+    }
+  }
+  return total;
+}
+
 /**
- * Applies the queued rows to the report facts (facts.ts), then rebuilds the region rollups of the
- * hospital-days that marked (rollup_dirty) from the report facts and the view events: delete and insert per hospital-day, then clear the marks, in one
- * REPEATABLE READ transaction. A mark set again by an ingest that committed after this pass's
- * snapshot makes the clearing fail with a serialization error: the pass is rolled back and the
- * next one rebuilds (nothing is ever cleared that was not rebuilt from the data it marks).
- * Views inside one hospital read the facts themselves and need only the first step.
- * Returns how many hospital-days were rebuilt.
+ * Rebuilds the region rollups of the hospital-days marked (rollup_dirty) from the report facts
+ * and the view events: delete and insert per hospital-day, then clear the marks, in one
+ * REPEATABLE READ transaction. A mark set again by a fact applied after this pass's snapshot makes
+ * the clearing fail with a serialization error: the pass is rolled back and the next one rebuilds
+ * (nothing is ever cleared that was not rebuilt from the data it marks). Views inside one hospital
+ * read the facts themselves and need none of this. Returns how many hospital-days were rebuilt.
  */
-export async function refreshRollups(db: Database): Promise<number> {
-  // First the stored rows not yet in the facts (each statement takes its rows off the queue).
-  for (const kind of ['decision', 'event'] as const) while ((await applyQueued(db, kind)) > 0);
+export async function rebuildMarked(db: Database): Promise<number> {
   return db.transaction(async (tx) => {
     if (db.engine === 'postgres') await tx.query('set transaction isolation level repeatable read');
     const { rows } = await tx.query<{ hospital_id: string; day: string }>(
@@ -73,9 +83,15 @@ export async function refreshRollups(db: Database): Promise<number> {
   });
 }
 
+/** Both, as one pass: the queued rows into the facts, then the marked days' rollups. Returns the days rebuilt. */
+export async function refreshRollups(db: Database): Promise<number> {
+  await applyFacts(db);
+  return rebuildMarked(db);
+}
+
 /** Every rollup from scratch (after a bulk import or a restore), in one transaction; clears the marks. */
 export async function rebuildAllRollups(db: Database): Promise<void> {
-  for (const kind of ['decision', 'event'] as const) while ((await applyQueued(db, kind)) > 0);
+  await applyFacts(db);
   await db.transaction(async (tx) => {
     for (const table of ['rollup_hospital_day', 'rollup_region_day', 'rollup_views_day', 'rollup_dirty']) await tx.query(`delete from ${table}`);
     const marked = `select distinct hospital_id, shown_day as day from report_fact
@@ -85,35 +101,50 @@ export async function rebuildAllRollups(db: Database): Promise<void> {
 }
 
 /**
- * Runs refreshRollups every `intervalMs` in the hub process (and at once when asked), so the
- * region views are current within seconds of ingestion (the goal: within one minute). A pass that
- * loses a serialization race is simply retried on the next tick.
+ * Keeps the monitoring current in the hub process: the queued rows go into the report facts every
+ * `factsMs` (proportional to what arrived), the marked days' rollups are rebuilt every `rollupsMs`
+ * (proportional to those days' reports). Inside a hospital the dashboards are then current within
+ * seconds, across hospitals within `rollupsMs` + a pass (the goal: one minute). A tick applies at
+ * most `factsPerTick` rows: in a burst (browsers flushing their outboxes after an outage) the
+ * browsers' requests come first and the queue drains after; a region's ordinary day is a few
+ * rows a second. A pass that loses a serialization race is retried on the next tick.
  */
 export class RollupRefresher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<number> | undefined;
+  private lastRollups = 0;
   lastError: string | undefined;
 
   constructor(
     private readonly db: Database,
-    private readonly intervalMs = 5_000,
+    private readonly factsMs = 5_000,
+    private readonly rollupsMs = 30_000,
+    private readonly factsPerTick = db.engine === 'postgres' ? 5_000 : 1_000,
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.intervalMs);
+    this.timer ??= setInterval(() => void this.pass(false).catch(() => undefined), this.factsMs);
     this.timer.unref?.();
   }
 
-  /** One pass now (or the one running), until no marks are left. */
-  async refresh(): Promise<number> {
+  /** Everything now (or the pass running): facts and every marked day's rollups. */
+  refresh(): Promise<number> {
+    return this.pass(true);
+  }
+
+  private pass(rollupsToo: boolean): Promise<number> {
     if (this.running) return this.running;
     this.running = (async () => {
       let total = 0;
       try {
-        for (;;) {
-          const n = await refreshRollups(this.db);
-          total += n;
-          if (n < PASS_LIMIT) break;
+        await applyFacts(this.db, rollupsToo ? Infinity : this.factsPerTick);
+        if (rollupsToo || Date.now() - this.lastRollups >= this.rollupsMs) {
+          this.lastRollups = Date.now();
+          for (;;) {
+            const n = await rebuildMarked(this.db);
+            total += n;
+            if (n < PASS_LIMIT) break;
+          }
         }
         this.lastError = undefined;
       } catch (err) {

@@ -31,25 +31,8 @@ export interface MeasuresAnswer {
   refreshedAt: string;
 }
 
-export interface DrilldownRow {
-  shownAt: string;
-  decidedAt: string | null;
-  outcome: 'accepted' | 'overridden' | null;
-  reasonCode: string | null;
-  reasonDisplay: string | null;
-  comment: string | null;
-  cited: boolean;
-  department: string;
-  physician: string;
-  itemName: string;
-  category: string;
-  issuerName: string;
-  resultDate: string | null;
-  reportNumber: string | null;
-  prompts: number;
-  patient: string;
-  decision: string | null;
-}
+export type { DrilldownRow } from '../monitoring/drilldown';
+import type { DrilldownRow } from '../monitoring/drilldown';
 
 export interface Definitions {
   rates: { id: RateId; name: { 'zh-CN': string; en: string }; formula: { 'zh-CN': string; en: string } }[];

@@ -32,6 +32,33 @@ export interface ReportFact {
 const patientOf = (p: { system?: string; value: string }) => `${p.system ?? ''}|${p.value.trim()}`;
 const byTimeThenUuid = (a: { t: number; uuid: string }, b: { t: number; uuid: string }) => a.t - b.t || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
 
+/** A report as first seen, before any decision settles it. */
+function unsettled(
+  patient: string,
+  resultId: string,
+  at: number,
+  about: { department: string; physician: string; item: ReportFact['item']; issuer: ReportFact['issuer'] },
+): ReportFact {
+  return {
+    patient,
+    resultId,
+    firstShownAt: at,
+    prompts: 0,
+    outcome: null,
+    reasonCode: null,
+    reasonDisplay: null,
+    decidedAt: null,
+    decision: null,
+    cited: false,
+    saved: 0,
+    priced: false,
+    department: about.department,
+    physician: about.physician,
+    item: { ...about.item },
+    issuer: { ...about.issuer },
+  };
+}
+
 /**
  * The attribution rules, the same in SQL and here:
  * - a report is one (patient, external result id); shown when a card offered it (a `prompted`
@@ -55,23 +82,9 @@ export function reportFacts(decisions: readonly Decision[], events: readonly Aud
       continue;
     }
     facts.set(key, {
-      patient: patientOf(e.patient),
-      resultId: e.result!.id,
-      firstShownAt: t,
+      ...unsettled(patientOf(e.patient), e.result!.id, t, { department: e.actor.department ?? '', physician: e.actor.physician ?? '', item: e.item, issuer: e.result!.issuer }),
       firstPromptAt: t,
       prompts: 1,
-      outcome: null,
-      reasonCode: null,
-      reasonDisplay: null,
-      decidedAt: null,
-      decision: null,
-      cited: false,
-      saved: 0,
-      priced: false,
-      department: e.actor.department ?? '',
-      physician: e.actor.physician ?? '',
-      item: { ...e.item },
-      issuer: { ...e.result!.issuer },
       cards: new Set([e.card]),
     });
   }
@@ -82,26 +95,7 @@ export function reportFacts(decisions: readonly Decision[], events: readonly Aud
     const t = Date.parse(d.outcomeTimestamp);
     let fact = facts.get(key);
     if (!fact) {
-      fact = {
-        patient: patientOf(ctx.patient),
-        resultId: ctx.result.id,
-        firstShownAt: t,
-        firstPromptAt: Infinity,
-        prompts: 0,
-        outcome: null,
-        reasonCode: null,
-        reasonDisplay: null,
-        decidedAt: null,
-        decision: null,
-        cited: false,
-        saved: 0,
-        priced: false,
-        department: '',
-        physician: '',
-        item: { ...ctx.item },
-        issuer: { ...ctx.issuer },
-        cards: new Set(),
-      };
+      fact = { ...unsettled(patientOf(ctx.patient), ctx.result.id, t, { department: '', physician: '', item: ctx.item, issuer: ctx.issuer }), firstPromptAt: Infinity, prompts: 0, cards: new Set() };
       facts.set(key, fact);
     }
     fact.firstShownAt = Math.min(fact.firstShownAt, t);

@@ -8,6 +8,7 @@ import type { PanelServices } from '../shared/ui/panel/services';
 import { describeProblem, MountOptions, type WidgetOptions } from './options';
 import { loadPacks } from './packs';
 import { widgetServices } from './services';
+import type { WatchVisibility } from '../shared/ui/panel/visibility';
 
 export interface WidgetHandle {
   /** Pass a new patient, orders or user (or config, callbacks); validated like `mount()`'s options. */
@@ -19,7 +20,7 @@ export interface WidgetHandle {
  * Mounts the Huren panel into an element of the host EMR. The panel renders inside a shadow
  * root so the host's CSS and ours do not collide (styles only: the host owns this origin's data).
  */
-export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
+export function mount(el: HTMLElement, options: WidgetOptions, internal: { watchVisibility?: WatchVisibility } = {}): WidgetHandle {
   const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = css;
@@ -72,7 +73,7 @@ export function mount(el: HTMLElement, options: WidgetOptions): WidgetHandle {
     const canInsert = typeof current.onInsertNote === 'function';
     const packs = core.packs.packs;
     if (services?.core !== core || services.packs !== packs || services.canInsert !== canInsert) {
-      services = { core, packs, canInsert, value: { ...core.value, packs, onDecision, ...(canInsert ? { insertIntoNote } : {}) } };
+      services = { core, packs, canInsert, value: { ...core.value, packs, onDecision, ...(canInsert ? { insertIntoNote } : {}), ...(internal.watchVisibility ? { watchVisibility: internal.watchVisibility } : {}) } };
     }
     root.render(<HurenApp context={context} services={services.value} locale={config.locale} />);
   };

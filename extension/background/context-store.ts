@@ -7,6 +7,7 @@ import { chooseAdapter } from './adapter-lookup';
 import { applyReport, emptyTab, FramePartSchema, whereOf, type TabFrames } from './frame-merge';
 import { fromContentScript, fromSidebar, messageType, type Sender } from './senders';
 import { sidebarLayout } from './sidebar-layout';
+import { claimSidebar, forgetSidebar, issueSidebarKey } from './sidebar-auth';
 
 /** What the background keeps per tab in `storage.session`: nothing survives a browser restart. */
 export const StoredContext = z.object({
@@ -52,9 +53,10 @@ export function handleMessage(message: unknown, sender: Sender): Promise<unknown
     return perTab(tabId, () => storeReport(message, sender, tabId));
   }
   if (type === MSG.whoami) {
+    // Only the sidebar Huren's content script injected (it holds the tab's one-time key) learns its tab.
     if (!fromSidebar(sender)) return Promise.resolve(null);
-    const reply: WhoamiReply = { tabId: sender.tab.id };
-    return Promise.resolve(reply);
+    const tabId = sender.tab.id;
+    return claimSidebar(sender, (message as { key?: unknown }).key).then((ok) => (ok ? ({ tabId } satisfies WhoamiReply) : null));
   }
   return undefined;
 }
@@ -80,7 +82,8 @@ async function storeReport(message: unknown, sender: Sender & { tab: { id: numbe
   await writeContext(tabId, context, adapter.id);
   if (outcome.switched) void askFramesToReport(tabId);
   if (frameId !== 0) void tellTopFrame(tabId, context !== null, await sidebarLayout(settings, sender.tab.url));
-  return { ok: parsed.success, open: context !== null, layout };
+  const open = context !== null;
+  return { ok: parsed.success, open, layout, ...(open && frameId === 0 ? { sidebarKey: await issueSidebarKey(tabId) } : {}) };
 }
 
 /** Physician and department from the options page when the EMR page does not show them. */
@@ -107,14 +110,40 @@ function askFramesToReport(tabId: number): Promise<void> {
   );
 }
 
-function tellTopFrame(tabId: number, open: boolean, layout: ShowSidebarMessage['layout']): Promise<void> {
-  const message: ShowSidebarMessage = { type: MSG.showSidebar, open, layout };
+async function tellTopFrame(tabId: number, open: boolean, layout: ShowSidebarMessage['layout']): Promise<void> {
+  const message: ShowSidebarMessage = { type: MSG.showSidebar, open, layout, ...(open ? { sidebarKey: await issueSidebarKey(tabId) } : {}) };
   return browser.tabs.sendMessage(tabId, message, { frameId: 0 }).then(
     () => undefined,
     () => undefined,
   );
 }
 
-export function forgetTab(tabId: number): Promise<void> {
-  return browser.storage.session.remove([contextKey(tabId), framesKey(tabId)]);
+/**
+ * A tab started loading or changed its URL. Unless the new URL is visible and on the EMR page's
+ * own origin (an SPA route change: the content script re-reads on its next mutation), the
+ * encounter and the sidebar binding are dropped at once: an origin without host access never
+ * reports (its URL is not even visible here), so nothing of the previous patient may outlive the
+ * page; an EMR page that reloads reports again when loaded.
+ */
+export async function forgetNavigated(tabId: number, url: string | undefined): Promise<void> {
+  if (url !== undefined) {
+    const frames = await readTabFrames(tabId);
+    const top = frames.frames[0]?.where;
+    // Same origin (a route change in the EMR): its content script will report what it shows now.
+    if (top && whereOf(url) !== undefined && originOf(top) === originOf(url)) return;
+  }
+  await perTab(tabId, () => forgetTab(tabId));
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function forgetTab(tabId: number): Promise<void> {
+  await browser.storage.session.remove([contextKey(tabId), framesKey(tabId)]);
+  await forgetSidebar(tabId);
 }

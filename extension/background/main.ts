@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { handleAdapterMessage, registerAdapterRefresh } from './adapter-lookup';
-import { forgetTab, handleMessage as handleContextMessage } from './context-store';
+import { forgetNavigated, forgetTab, handleMessage as handleContextMessage } from './context-store';
 import { handleHostsMessage, registerHostSync } from './hosts';
 import type { MessageHandler } from './senders';
 import { handleStorageMessage } from './storage-bridge';
@@ -28,6 +28,10 @@ export function startBackground(): void {
     return false;
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+  // Any navigation of a tab forgets its encounter and its sidebar at once; an EMR page reports again when it has loaded.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === 'loading' || change.url !== undefined) void forgetNavigated(tabId, change.url);
+  });
   registerHostSync();
   registerAdapterRefresh();
   registerSync();

@@ -7,7 +7,9 @@ import { isStoreMessage, STORE, StoreRequest, type StoreReply } from '../storage
 import { kickOutbox } from './sync-messages';
 import { loadSettings } from '../settings/settings';
 import { deliveryTarget } from '../../shared/hub/delivery';
-import { fromExtensionPage, type MessageHandler } from './senders';
+import { fromExtensionPage, type MessageHandler, type Sender } from './senders';
+import { fromBoundSidebar } from './sidebar-auth';
+import { browser } from 'wxt/browser';
 
 // One connection per worker life: a handle, not state (everything lives in IndexedDB).
 let db: HurenDb | undefined;
@@ -53,8 +55,23 @@ export const handleStorageMessage: MessageHandler = (message, sender) => {
   if (!fromExtensionPage(sender)) return Promise.resolve({ ok: false, error: 'forbidden' } satisfies StoreReply);
   const parsed = StoreRequest.safeParse(message);
   if (!parsed.success) return Promise.resolve({ ok: false, error: `invalid: ${parsed.error.issues[0]?.path.join('.')}` } satisfies StoreReply);
-  return handle(parsed.data).then(
+  return trusted(sender).then((ok) => (ok ? answer(parsed.data) : ({ ok: false, error: 'forbidden' } satisfies StoreReply)));
+};
+
+/**
+ * Our own top-level pages (options, statistics), or the sidebar Huren injected in its tab. A copy
+ * of the sidebar page that some other page framed has neither: it reads and stores nothing.
+ */
+async function trusted(sender: Sender): Promise<boolean> {
+  const tabUrl = sender.tab?.url;
+  if (sender.frameId === 0 && (tabUrl === undefined || tabUrl.startsWith(browser.runtime.getURL('/')))) return true;
+  if (sender.tab === undefined) return true;
+  return fromBoundSidebar(sender);
+}
+
+function answer(request: StoreRequest): Promise<StoreReply> {
+  return handle(request).then(
     (value): StoreReply => ({ ok: true, value }),
     (err: unknown): StoreReply => ({ ok: false, error: (err as Error)?.name ?? 'Error' }),
   );
-};
+}

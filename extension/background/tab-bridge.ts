@@ -18,6 +18,7 @@ import { readTabFrames } from './context-store';
 import { noteFrame } from './frame-merge';
 import { fromExtensionPage, fromSidebar, messageType, type MessageHandler } from './senders';
 import { rememberCollapsed, sidebarLayout } from './sidebar-layout';
+import { fromBoundSidebar } from './sidebar-auth';
 
 /**
  * Relays requests from the sidebar (and the options page) to the content scripts of the tab.
@@ -46,9 +47,11 @@ export const handleTabBridgeMessage: MessageHandler = (message, sender) => {
       const parsed = SetCollapsed.safeParse(message);
       if (!fromSidebar(sender) || !parsed.success) return Promise.resolve({ ok: false } satisfies OkReply);
       const { id: tabId, url } = sender.tab;
-      return rememberCollapsed(url, parsed.data.collapsed)
-        .then(() => toFrame<OkReply>(tabId, 0, parsed.data))
-        .then((r) => ({ ok: r?.ok === true }));
+      return fromBoundSidebar(sender).then(async (bound) => {
+        if (!bound) return { ok: false };
+        await rememberCollapsed(url, parsed.data.collapsed);
+        return { ok: (await toFrame<OkReply>(tabId, 0, parsed.data))?.ok === true };
+      });
     }
     case MSG.sidebarState: {
       if (!fromSidebar(sender)) return Promise.resolve({ mode: 'overlay', size: 'normal', collapsed: false } satisfies SidebarLayout);
@@ -59,16 +62,18 @@ export const handleTabBridgeMessage: MessageHandler = (message, sender) => {
       const parsed = InsertNote.safeParse(message);
       if (!fromSidebar(sender) || !parsed.success) return Promise.resolve({ ok: false } satisfies OkReply);
       const tabId = sender.tab.id;
-      return noteFrameOf(tabId)
-        .then((frameId) => toFrame<OkReply>(tabId, frameId, parsed.data))
-        .then((r) => ({ ok: r?.ok === true }));
+      return fromBoundSidebar(sender).then(async (bound) => {
+        if (!bound) return { ok: false };
+        return { ok: (await toFrame<OkReply>(tabId, await noteFrameOf(tabId), parsed.data))?.ok === true };
+      });
     }
     case MSG.noteAvailable: {
       if (!fromSidebar(sender)) return Promise.resolve({ available: false } satisfies NoteAvailableReply);
       const tabId = sender.tab.id;
-      return noteFrameOf(tabId)
-        .then((frameId) => toFrame<NoteAvailableReply>(tabId, frameId, { type: MSG.noteAvailable }))
-        .then((r) => ({ available: r?.available === true }));
+      return fromBoundSidebar(sender).then(async (bound) => {
+        if (!bound) return { available: false };
+        return { available: (await toFrame<NoteAvailableReply>(tabId, await noteFrameOf(tabId), { type: MSG.noteAvailable }))?.available === true };
+      });
     }
     case MSG.testAdapter:
       return fromExtensionPage(sender) ? testAdapter(message) : Promise.resolve({ ok: false, error: 'no-tab' } satisfies AdapterTestReply);

@@ -67,9 +67,10 @@ export function startContentScript(signal: AbortSignal): void {
     doc.addEventListener('change', schedule, true);
   }
 
-  function showSidebar(open: boolean): void {
+  function showSidebar(open: boolean, key?: string): void {
     if (!isTop) return;
-    if (open && !sidebar) sidebar = injectSidebar(browser.runtime.getURL('/sidebar.html'), layout);
+    // The one-time key proves to the background that this sidebar is the one Huren injected.
+    if (open && !sidebar && key) sidebar = injectSidebar(`${browser.runtime.getURL('/sidebar.html')}#${key}`, layout);
     else if (!open && sidebar) {
       sidebar.remove();
       sidebar = undefined;
@@ -78,7 +79,7 @@ export function startContentScript(signal: AbortSignal): void {
 
   function onShow(show: ShowSidebarMessage): void {
     layout = show.layout;
-    showSidebar(show.open === true && !!reader);
+    showSidebar(show.open === true && !!reader, typeof show.sidebarKey === 'string' ? show.sidebarKey : undefined);
     sidebar?.apply(layout);
   }
 
@@ -104,7 +105,7 @@ export function startContentScript(signal: AbortSignal): void {
       browser.runtime.sendMessage(message).then(
         (reply: ContextReply | undefined) => {
           // The top frame learns from the reply whether the tab (all its frames together) shows a patient.
-          if (reply?.layout && !signal.aborted) onShow({ type: MSG.showSidebar, open: reply.open === true, layout: reply.layout });
+          if (reply?.layout && !signal.aborted) onShow({ type: MSG.showSidebar, open: reply.open === true, layout: reply.layout, sidebarKey: reply.sidebarKey });
         },
         () => {
           lastSent = undefined; // extension reloaded or background restarting: resend on the next change

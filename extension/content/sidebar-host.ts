@@ -27,8 +27,21 @@ export function hostWidth(layout: SidebarLayout, windowWidth: number): number {
   return narrow ? SIDEBAR_WIDTH.narrow : SIDEBAR_WIDTH.open;
 }
 
+/** The host's inline style: every property that decides whether the sidebar is seen, as it must be. */
+export function hostCss(width: number): string {
+  const props: [string, string][] = [
+    ['all', 'initial'], ['position', 'fixed'], ['top', '0'], ['right', '0'], ['left', 'auto'], ['bottom', 'auto'], ['height', '100vh'], ['width', `${width}px`],
+    ['z-index', '2147483647'], ['display', 'block'], ['visibility', 'visible'], ['opacity', '1'], ['filter', 'none'], ['transform', 'none'],
+    ['clip-path', 'none'], ['mask', 'none'], ['mix-blend-mode', 'normal'], ['pointer-events', 'auto'], ['margin', '0'], ['padding', '0'],
+  ];
+  return props.map(([k, v]) => `${k}: ${v} !important;`).join(' ');
+}
+
 export function injectSidebar(src: string, layout: SidebarLayout, doc: Document = document): SidebarHost {
-  const host = doc.createElement('huren-sidebar');
+  // A built-in element, not a custom one: a page that defined the name first could otherwise
+  // reach the closed shadow root through ElementInternals. The attribute only lets tests find it.
+  const host = doc.createElement('div');
+  host.setAttribute('data-huren-sidebar', '');
   const root = host.attachShadow({ mode: 'closed' });
   const frame = doc.createElement('iframe');
   frame.src = src;
@@ -52,8 +65,9 @@ export function injectSidebar(src: string, layout: SidebarLayout, doc: Document 
   const apply = (next: SidebarLayout) => {
     current = next;
     const width = hostWidth(next, doc.defaultView?.innerWidth ?? 1920);
-    // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside.
-    host.style.cssText = `all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: ${width}px; z-index: 2147483646; display: block;`;
+    // Fixed to the right edge, above the EMR's own layers; the page's CSS cannot reach inside, and
+    // inline !important beats the page's own !important rules (opacity, filter, transform …).
+    host.style.cssText = hostCss(width);
     if (next.mode === 'push') {
       pushing = true;
       html.style.setProperty('margin-right', `${width}px`, 'important');

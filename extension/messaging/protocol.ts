@@ -54,6 +54,8 @@ export interface ContextReply {
   /** To the top frame: whether the tab shows a patient now, and how the sidebar sits. */
   open?: boolean;
   layout?: SidebarLayout;
+  /** With `open`: the one-time key for the sidebar the top frame injects (background/sidebar-auth.ts). */
+  sidebarKey?: string;
 }
 
 /** How the sidebar sits beside the EMR: over it, or pushing it narrower; its width; collapsed or not. */
@@ -68,6 +70,8 @@ export interface ShowSidebarMessage {
   type: typeof MSG.showSidebar;
   open: boolean;
   layout: SidebarLayout;
+  /** With `open`: the one-time key for the sidebar to inject. */
+  sidebarKey?: string;
 }
 
 export interface RefreshMessage {
@@ -76,6 +80,8 @@ export interface RefreshMessage {
 
 export interface WhoamiMessage {
   type: typeof MSG.whoami;
+  /** The one-time key from the sidebar's URL fragment, put there by the content script. */
+  key: string;
 }
 
 export interface WhoamiReply {

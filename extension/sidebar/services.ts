@@ -5,6 +5,7 @@ import { createFhirSource } from '../../shared/results/fhir/fhir-source';
 import { SourceError, type ResultsSource } from '../../shared/results/source';
 import type { RulePack } from '../../shared/rules';
 import type { PanelServices } from '../../shared/ui/panel/services';
+import { watchFramedVisibility } from '../../shared/ui/panel/visibility';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import { remoteAuditLog, remoteDecisionStore, remoteOutbox, remoteResultsCache } from './remote-stores';
@@ -44,6 +45,8 @@ export function sidebarServices(settings: Settings, packs: readonly RulePack[], 
     decisions: remoteDecisionStore,
     audit: remoteAuditLog,
     outbox: remoteOutbox,
+    // The EMR page frames the sidebar: a decision counts only from a card the physician can see.
+    watchVisibility: watchFramedVisibility,
     ...(noteAvailable ? { insertIntoNote } : {}),
   };
 }

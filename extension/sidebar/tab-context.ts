@@ -1,10 +1,13 @@
 import { browser } from 'wxt/browser';
 import { StoredContext } from '../background/context-store';
-import { contextKey, MSG, type WhoamiReply } from '../messaging/protocol';
+import { contextKey, MSG, type WhoamiMessage, type WhoamiReply } from '../messaging/protocol';
 
 /** Asks the background which tab this sidebar lives in (the sidebar URL carries nothing). */
 export async function currentTabId(): Promise<number> {
-  const reply = (await browser.runtime.sendMessage({ type: MSG.whoami })) as WhoamiReply | null;
+  // The key the content script put in the fragment; presented once, then removed from the URL.
+  const key = location.hash.slice(1);
+  history.replaceState(null, '', location.pathname);
+  const reply = (await browser.runtime.sendMessage({ type: MSG.whoami, key } satisfies WhoamiMessage)) as WhoamiReply | null;
   if (!reply) throw new Error('sidebar is not inside a tab');
   return reply.tabId;
 }

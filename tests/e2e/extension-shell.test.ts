@@ -18,16 +18,19 @@ function fromSidebar(frame: Frame, message: object): Promise<unknown> {
 }
 
 function hostWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector('huren-sidebar')!.getBoundingClientRect().width);
+  return page.evaluate(() => document.querySelector('[data-huren-sidebar]')!.getBoundingClientRect().width);
 }
 
 /** What the background stored for the page's tab (the sidebar reads the same). */
 async function storedContext(frame: Frame): Promise<{ patient: { name?: string; identifier: { value: string } }; orders: { name: string }[]; user: Record<string, string> } | null> {
-  const { tabId } = (await fromSidebar(frame, { type: MSG.whoami })) as { tabId: number };
-  return demo.browser.serviceWorker.evaluate(async (key) => {
-    const ext = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, { context: unknown }>> } } } }).chrome;
+  // The tab of the sidebar's page (whoami answers only once, to the sidebar itself).
+  const pageUrl = frame.page().url();
+  return demo.browser.serviceWorker.evaluate(async (url) => {
+    const ext = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number; url?: string }[]> }; storage: { session: { get(k: string): Promise<Record<string, { context: unknown }>> } } } }).chrome;
+    const tab = (await ext.tabs.query({})).find((t) => t.url === url)!;
+    const key = `context:${tab.id}`;
     return ((await ext.storage.session.get(key))[key]?.context ?? null) as never;
-  }, `context:${tabId}`);
+  }, pageUrl);
 }
 
 test('the sidebar collapses to a narrow tab and opens again when the sidebar asks', async () => {
@@ -43,7 +46,7 @@ test('the sidebar collapses to a narrow tab and opens again when the sidebar ask
   await expect(fromSidebar(frame, { type: MSG.setCollapsed, collapsed: false })).resolves.toEqual({ ok: true });
   expect(await hostWidth(page)).toBe(380);
   // The page cannot do it: it has no extension messaging, and the host's shadow root is closed.
-  expect(await page.evaluate(() => document.querySelector('huren-sidebar')!.shadowRoot)).toBeNull();
+  expect(await page.evaluate(() => document.querySelector('[data-huren-sidebar]')!.shadowRoot)).toBeNull();
   await page.close();
 });
 

@@ -44,7 +44,7 @@ test('patient, orders and note from two other origins: one sidebar in the top pa
   await frame.getByRole('article').first().getByText('重复开单：血常规').waitFor();
   // Only the top page hosts the sidebar; the frames from other origins only read.
   expect(page.frames().filter((f) => f.url().includes('/sidebar.html'))).toHaveLength(1);
-  expect(await ordersFrame(page).evaluate(() => document.querySelector('huren-sidebar'))).toBeNull();
+  expect(await ordersFrame(page).evaluate(() => document.querySelector('[data-huren-sidebar]'))).toBeNull();
   await page.screenshot({ path: screenshotPath('xemr-sidebar') });
 
   // An order placed in the cross-origin grid turns the 胸部CT card into a duplicate-order prompt.
@@ -151,7 +151,7 @@ test('an adapter saved while the EMR is open applies to the open tab at once', a
 });
 
 function hostWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width ?? 0);
+  return page.evaluate(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width ?? 0);
 }
 
 test('sidebar layout: push narrows the EMR, narrow mode for 1366×768, collapsed remembered per EMR origin', async () => {
@@ -170,32 +170,32 @@ test('sidebar layout: push narrows the EMR, narrow mode for 1366×768, collapsed
 
   // Push, narrow: set while the tab is open, applied at once; the EMR lays out beside the sidebar.
   await setSettings({ sidebarMode: 'push', sidebarSize: 'narrow' });
-  await page.waitForFunction(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width === 300);
+  await page.waitForFunction(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width === 300);
   await page.waitForFunction(() => document.querySelector('.x-main')!.getBoundingClientRect().right <= 1366 - 300);
   await frame.waitForFunction(() => !document.body.textContent!.includes('正在查询'));
   await page.screenshot({ path: screenshotPath('xemr-push-narrow-1366') });
 
   // Folded on this origin: remembered after a reload, while another EMR origin keeps it open.
   await frame.getByRole('button', { name: '收起侧栏' }).click();
-  await page.waitForFunction(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width === 28);
+  await page.waitForFunction(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width === 28);
   expect(await mainRight()).toBe(1366 - 28);
   await page.reload();
   await waitForFrames(page);
   await page.evaluate(() => (window as unknown as { xemr: { open(i: number): void } }).xemr.open(2));
   const again = await sidebarFrame(page, demo.browser.extensionId);
-  await page.waitForFunction(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width === 28);
+  await page.waitForFunction(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width === 28);
   await again.getByRole('button', { name: '展开侧栏' }).waitFor();
   await page.screenshot({ path: screenshotPath('xemr-collapsed-remembered') });
 
   const other = await demo.browser.context.newPage();
   await other.goto(`${demo.server.url.replace('127.0.0.1', 'localhost')}/emr/?open=0`);
   await sidebarFrame(other, demo.browser.extensionId);
-  await other.waitForFunction(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width === 300);
+  await other.waitForFunction(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width === 300);
 
   // Opened again by keyboard: Enter on the focused toggle.
   await again.getByRole('button', { name: '展开侧栏' }).focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('huren-sidebar')?.getBoundingClientRect().width === 300);
+  await page.waitForFunction(() => document.querySelector('[data-huren-sidebar]')?.getBoundingClientRect().width === 300);
   await setSettings({ sidebarMode: 'overlay', sidebarSize: 'normal' });
   await page.waitForFunction(() => document.documentElement.style.marginRight === '');
   await Promise.all([page.close(), other.close()]);

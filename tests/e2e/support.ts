@@ -19,12 +19,15 @@ export async function startBrowser(server: DemoProcess): Promise<ExtensionBrowse
   return browser;
 }
 
-/** The sidebar is an extension-origin frame inside a closed shadow root: find it by origin. */
+/**
+ * The sidebar is an extension-origin frame inside a closed shadow root: find it by origin, once it
+ * has presented its one-time key and rendered (the background answers it only from then on).
+ */
 export async function sidebarFrame(page: Page, extensionId: string, timeoutMs = 15_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const frame = page.frames().find((f) => f.url().startsWith(`chrome-extension://${extensionId}/sidebar.html`));
-    if (frame) return frame;
+    if (frame && (await frame.locator('.hr-root').count().catch(() => 0)) > 0) return frame;
     await page.waitForTimeout(50);
   }
   throw new Error('sidebar frame did not appear');

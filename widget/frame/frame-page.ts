@@ -1,5 +1,6 @@
 import type { Decision } from '../../shared/domain/decision';
 import { mount, type WidgetHandle } from '../mount';
+import { watchFramedVisibility } from '../../shared/ui/panel/visibility';
 import { describeProblem } from '../options';
 import { exactOrigin, FrameMessage, HostMessage, PROTOCOL_VERSION } from './protocol';
 
@@ -75,7 +76,8 @@ export function startFrame(el: HTMLElement, options: FrameOptions): FrameHandle 
     };
     try {
       if (handle) handle.update(next);
-      else handle = mount(el, next);
+      // The host page frames the panel: a decision counts only from a card the physician can see.
+      else handle = mount(el, next, { watchVisibility: watchFramedVisibility });
     } catch (err) {
       post({ huren: PROTOCOL_VERSION, type: 'error', problem: (err as Error).message.slice(0, 500) }, origin);
     }

@@ -108,7 +108,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         );
       },
     };
-    return (card: CardModel): CardActions => ({ ...base, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
+    return (card: CardModel): CardActions => ({ ...base, watchVisibility: services.watchVisibility, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
   }, [decide, services, context, audit]);
 
   if (results.isPending && !shown) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Decision } from '../../domain/decision';
 import { EXT } from '../../domain/decision';
 import type { Choice } from '../../decisions/make-decision';
@@ -8,6 +8,7 @@ import { CitationBox } from './CitationBox';
 import { ReasonPicker } from './ReasonPicker';
 import { ResultRows } from './ResultRows';
 import type { CardModel } from './view-model';
+import { useVisibleConfirm, type WatchVisibility } from './visibility';
 
 export interface CardActions {
   reasons: readonly RetestReason[];
@@ -21,6 +22,8 @@ export interface CardActions {
   opened?: (card: CardModel, target: 'images') => void;
   /** Told when a recognized result went into the record (引用: copied or inserted). */
   cited?: (card: CardModel, decision: Decision, how: 'copied' | 'inserted') => void;
+  /** Where the panel is framed by a page Huren does not control: a decision counts only from a card that is seen. */
+  watchVisibility?: WatchVisibility;
 }
 
 /** One "可互认" card: the prior result on the card, recognize in one click, re-test with a reason. */
@@ -31,6 +34,9 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
   const [revising, setRevising] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
+  const [obscured, setObscured] = useState(false);
+  const cardRef = useRef<HTMLElement>(null);
+  const seen = useVisibleConfirm(cardRef, actions.watchVisibility);
   const { verdict } = card;
   const issuer = verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '—';
   const headingId = `hr-card-${card.card}`;
@@ -38,7 +44,13 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
   const choose = async (choice: Choice) => {
     setBusy(true);
     setFailed(false);
+    setObscured(false);
     try {
+      // A click on a card the physician cannot see (made transparent, covered by the page) is not a decision.
+      if (!(await seen())) {
+        setObscured(true);
+        return;
+      }
       await actions.decide(card, choice);
       setMode('prompt');
       setRevising(false);
@@ -65,7 +77,7 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
   const dateLabel = verdict.clockBasis === 'report' ? t('clockReport') : card.item.category === 'lab' ? t('clockCollection') : t('clockExam');
 
   return (
-    <article className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}
+    <article ref={cardRef} className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}
       data-result={card.verdict.resultId}>
       {card.order && <p className="hr-badge">{t('duplicateOrder', { order: card.order.name })}</p>}
       <h3 id={headingId} className="hr-card-title">
@@ -129,6 +141,11 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
       {failed && (
         <p className="hr-error" role="alert">
           {t('saveFailed')}
+        </p>
+      )}
+      {obscured && (
+        <p className="hr-error" role="alert">
+          {t('obscured')}
         </p>
       )}
     </article>

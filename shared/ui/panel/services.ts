@@ -4,6 +4,7 @@ import type { RulePack } from '../../rules';
 import type { DecisionStore } from '../../decisions/store';
 import type { OutboxService } from '../../outbox/status';
 import type { ResultsSource } from '../../results/source';
+import type { WatchVisibility } from './visibility';
 
 /**
  * What a shell (extension sidebar, widget) gives the panel. The panel itself knows no browser
@@ -26,4 +27,6 @@ export interface PanelServices {
   /** 审计: who viewed whose results, what was shown, opened and decided (fire-and-forget). */
   audit?: AuditLog;
   now?: () => Date;
+  /** Set where a page Huren does not control frames the panel (sidebar, iframe mode): decisions only from a visible panel. */
+  watchVisibility?: WatchVisibility;
 }

@@ -61,9 +61,17 @@ describe('background context store: one frame', () => {
     expect(await stored(7)).toBeUndefined();
   });
 
-  test('the sidebar learns its tab id; a content script does not', async () => {
-    await expect(handleMessage({ type: MSG.whoami }, fromSidebar as never)).resolves.toEqual({ tabId: 7 });
-    await expect(handleMessage({ type: MSG.whoami }, fromPage as never)).resolves.toBeNull();
+  test('the sidebar learns its tab id with the key the top frame was given; a content script, or a sidebar without the key, does not', async () => {
+    const reply = (await report(part, fromPage)) as { open: boolean; sidebarKey?: string };
+    expect(reply.open).toBe(true);
+    expect(reply.sidebarKey).toMatch(/^[0-9a-f]{32}$/);
+    const sidebar = { ...fromSidebar, documentId: 'sidebar-doc-1' };
+    await expect(handleMessage({ type: MSG.whoami, key: 'guessed' }, sidebar as never)).resolves.toBeNull();
+    await expect(handleMessage({ type: MSG.whoami }, sidebar as never)).resolves.toBeNull();
+    await expect(handleMessage({ type: MSG.whoami, key: reply.sidebarKey }, fromPage as never)).resolves.toBeNull();
+    await expect(handleMessage({ type: MSG.whoami, key: reply.sidebarKey }, sidebar as never)).resolves.toEqual({ tabId: 7 });
+    // One time only: a second copy of the sidebar page presenting the same key learns nothing.
+    await expect(handleMessage({ type: MSG.whoami, key: reply.sidebarKey }, { ...sidebar, documentId: 'copy' } as never)).resolves.toBeNull();
   });
 
   test('physician and department from the options page fill in what the page does not show', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleStorageMessage } from '../../../extension/background/storage-bridge';
+import { claimSidebar, issueSidebarKey } from '../../../extension/background/sidebar-auth';
 import { STORE } from '../../../extension/storage-bridge/protocol';
 import { makeDecision } from '../../../shared/decisions/make-decision';
 import { cardId } from '../../../shared/decisions/card-id';
@@ -8,7 +9,7 @@ import type { DecisionContext } from '../../../shared/domain/decision';
 import { chestCt, wbc } from '../ui/fixtures';
 
 const EXT = 'chrome-extension://test-extension-id/';
-const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 3, url: 'http://127.0.0.1:8787/emr/' } as never, url: `${EXT}sidebar.html` };
+const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 3, url: 'http://127.0.0.1:8787/emr/' } as never, frameId: 4, documentId: 'sidebar-doc', url: `${EXT}sidebar.html` };
 const fromPage = { id: fakeBrowser.runtime.id, tab: { id: 3 } as never, url: 'http://127.0.0.1:8787/emr/' };
 const patient = { system: 'urn:oid:2.16.156.10011.1.4', value: '440802197003150017' };
 const about: DecisionContext = {
@@ -24,9 +25,11 @@ const about: DecisionContext = {
 const ask = (message: unknown, sender: object = fromSidebar) => handleStorageMessage(message, sender as never);
 
 describe('background storage bridge (the sidebar keeps no storage of its own)', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     fakeBrowser.reset();
     fakeBrowser.runtime.getURL = ((path: string) => EXT + path.replace(/^\//, '')) as never;
+    // The sidebar Huren injected: it presented its tab's one-time key (sidebar-auth.ts).
+    expect(await claimSidebar(fromSidebar as never, await issueSidebarKey(3))).toBe(true);
   });
 
   test('a decision saved through the bridge is read back for its patient only', async () => {

@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { chooseAdapter, handleAdapterMessage } from '../../../extension/background/adapter-lookup';
 import { handleTabBridgeMessage } from '../../../extension/background/tab-bridge';
+import { claimSidebar, issueSidebarKey } from '../../../extension/background/sidebar-auth';
 import { MSG, NOTE_TEXT_MAX } from '../../../extension/messaging/protocol';
 import { Settings, SETTINGS_STORAGE_KEY } from '../../../extension/settings/settings';
 
 const EXT = 'chrome-extension://test-extension-id/';
 const EMR = 'http://127.0.0.1:8787/emr/?open=0';
 const fromPage = { id: fakeBrowser.runtime.id, tab: { id: 7, url: EMR } as never, frameId: 0, url: EMR };
-const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 7, url: EMR } as never, frameId: 3, url: `${EXT}sidebar.html` };
+const fromSidebar = { id: fakeBrowser.runtime.id, tab: { id: 7, url: EMR } as never, frameId: 3, documentId: 'sidebar-doc', url: `${EXT}sidebar.html` };
 const fromOptions = { id: fakeBrowser.runtime.id, tab: { id: 9, url: `${EXT}options.html` } as never, url: `${EXT}options.html` };
 /** A page we have no host access to that framed the sidebar: the browser hides its URL from us. */
 const framedElsewhere = { ...fromSidebar, tab: { id: 8 } as never };
@@ -17,9 +18,11 @@ const hisAdapter = { id: 'his-a', urlPatterns: ['^https://his\\.example/'], pati
 
 let sent: { tabId: number; message: unknown; options: unknown }[];
 
-beforeEach(() => {
+beforeEach(async () => {
   fakeBrowser.reset();
   fakeBrowser.runtime.getURL = ((path: string) => EXT + path.replace(/^\//, '')) as never;
+  // The sidebar Huren injected: it presented its tab's one-time key (sidebar-auth.ts).
+  expect(await claimSidebar(fromSidebar as never, await issueSidebarKey(7))).toBe(true);
   sent = [];
   fakeBrowser.tabs.sendMessage = vi.fn(async (tabId: number, message: unknown, options: unknown) => {
     sent.push({ tabId, message, options });

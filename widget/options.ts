@@ -17,6 +17,8 @@ export const WidgetConfig = z.object({
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   /** Base URL of the hospital's CDS service receiving decisions (POST {feedbackEndpoint}/feedback); unset: the hub's, if given; else none are sent. */
   feedbackEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** 患者授权: `required` makes the panel ask for the patient's consent before any request to the platform; kept `rememberHours` (default 12; 0 = this view only). */
+  consent: z.strictObject({ required: z.boolean().default(false), rememberHours: z.number().int().min(0).max(720).default(12) }).optional(),
   /** 医院中心 (Huren Hub): decisions and events go to its CDS service with this ingest token. */
   hub: z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().trim().regex(/^hrt_[\w-]{12}_[\w-]{43}$/, 'expected a hub token hrt_…') }).optional(),
 });

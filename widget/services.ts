@@ -9,6 +9,8 @@ import { kickAfterSave, pageSender } from '../shared/outbox/page-sender';
 import { outboxService } from '../shared/outbox/store';
 import { IdbDecisionStore, IdbResultsCache } from '../shared/storage/idb-stores';
 import { WidgetDb } from '../shared/storage/widget-db';
+import { IdbConsentStore, IdbPaperStore } from '../shared/storage/paper-consent-stores';
+import { loadPinyin } from './pinyin-loader';
 import type { PanelServices } from '../shared/ui/panel/services';
 import type { z } from 'zod';
 import type { WidgetConfig } from './options';
@@ -45,6 +47,9 @@ export function widgetServices(config: z.output<typeof WidgetConfig>, onDecision
     receivingInstitution: config.receivingInstitution,
     decisions: sender ? kickAfterSave(decisions, sender.kick) : decisions,
     ...(sender ? { outbox: outboxService(store, sender.kick) } : {}),
+    paper: new IdbPaperStore(db),
+    loadInitials: loadPinyin,
+    consent: { store: new IdbConsentStore(db), setting: config.consent },
     // 审计 in the hospital's own origin, beside its decisions (read by mountStats).
     audit: new IdbAuditLog(db, { hub: { hospital: () => (endpoint ? config.receivingInstitution : null), queued: () => events?.kick(), target } }),
     onDecision,

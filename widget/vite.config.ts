@@ -11,7 +11,9 @@ const outDir = resolve(root, 'dist/widget');
  * IIFE per run), into the same folder; none of their code is in huren-widget.js:
  * - huren-frame-host.js: the iframe mode's host script (`window.HurenFrameHost`), no React;
  * - huren-widget-stats.js / .mjs: the statistics view (`window.HurenWidgetStats`), loaded only
- *   by a page that shows 互认统计.
+ *   by a page that shows 互认统计;
+ * - huren-widget-pinyin.js: 拼音首字母 for the paper entry (`window.HurenPinyin`, pinyin-pro ≈145 KB
+ *   gzip), loaded by the widget from beside itself when the entry form first opens.
  */
 function sideBuilds(): Plugin {
   let done: Promise<void> | undefined;
@@ -38,6 +40,7 @@ function sideBuilds(): Plugin {
       done ??= (async () => {
         await one('widget/frame-host.ts', 'HurenFrameHost', ['iife'], () => 'huren-frame-host.js');
         await one('widget/stats.tsx', 'HurenWidgetStats', ['es', 'iife'], (format) => (format === 'es' ? 'huren-widget-stats.mjs' : 'huren-widget-stats.js'));
+        await one('widget/pinyin.ts', 'HurenPinyin', ['iife'], () => 'huren-widget-pinyin.js');
       })();
       return done;
     },

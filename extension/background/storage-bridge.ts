@@ -3,6 +3,7 @@ import { readOutboxStatus } from '../../shared/outbox/status';
 import { DexieDecisionStore } from '../../shared/storage/decision-store';
 import { HurenDb } from '../../shared/storage/db';
 import { ResultsCache } from '../../shared/storage/results-cache';
+import { DexieConsentStore, DexiePaperStore } from '../../shared/storage/paper-consent-stores';
 import { isStoreMessage, STORE, StoreRequest, type StoreReply } from '../storage-bridge/protocol';
 import { kickOutbox } from './sync-messages';
 import { loadSettings } from '../settings/settings';
@@ -43,6 +44,16 @@ async function handle(request: StoreRequest): Promise<unknown> {
       return true;
     case STORE.outboxStatus:
       return readOutboxStatus(database);
+    case STORE.paperSave:
+      await new DexiePaperStore(database).save(request.report);
+      return true;
+    case STORE.paperFor:
+      return new DexiePaperStore(database).forPatient(request.patient);
+    case STORE.consentGet:
+      return new DexieConsentStore(database).current(request.patient, new Date());
+    case STORE.consentRecord:
+      await new DexieConsentStore(database).record(request.consent);
+      return true;
   }
 }
 

@@ -49,6 +49,10 @@ export const Settings = z.object({
   adapters: SiteAdapterList.default([]),
   /** Base URL of the hospital's CDS service that receives decisions: POST {feedbackEndpoint}/feedback. Unset: the hub's, if set; else decisions wait here. */
   feedbackEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** 患者授权: external results only after the physician records the patient's consent (a pack may require it too). */
+  consentRequired: z.boolean().default(false),
+  /** How long a consent counts for the patient (hours; 0 = this patient view only). */
+  consentRememberHours: z.number().int().min(0).max(720).default(12),
   /** 医院中心 (Huren Hub): receives decisions and events, and serves the hospital's configuration. */
   hubUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** The hub's ingest token for this browser (hrt_…), issued by `hub token issue`. */

@@ -7,6 +7,8 @@ import type { OutboxService, OutboxStatus } from '../../shared/outbox/status';
 import type { ResultsCachePort } from '../../shared/results/cached-source';
 import type { ResultsFetch } from '../../shared/results/source';
 import { STORE, type StoreReply } from '../storage-bridge/protocol';
+import type { PaperReport, PaperStore } from '../../shared/paper/paper-report';
+import type { ConsentRecord, ConsentStore } from '../../shared/consent/consent';
 
 /** Thrown when the background could not store or read; the name says what, never the data. */
 export class BridgeError extends Error {
@@ -37,6 +39,18 @@ export const remoteAuditLog: AuditLog = {
   record: async (input: AuditInput) => {
     await ask<boolean>({ type: STORE.audit, event: { ...input, at: input.at ?? new Date().toISOString() } });
   },
+};
+
+/** Paper reports kept by the background (one IndexedDB transaction per report). */
+export const remotePaperStore: PaperStore = {
+  save: async (report) => void (await ask<boolean>({ type: STORE.paperSave, report })),
+  forPatient: (patient) => ask<PaperReport[]>({ type: STORE.paperFor, patient }),
+};
+
+/** Consents kept by the background; the background's clock decides what is still valid. */
+export const remoteConsentStore: ConsentStore = {
+  current: (patient) => ask<ConsentRecord | null>({ type: STORE.consentGet, patient }),
+  record: async (consent) => void (await ask<boolean>({ type: STORE.consentRecord, consent })),
 };
 
 const POLL_MS = 5_000;

@@ -8,7 +8,7 @@ import type { PanelServices } from '../../shared/ui/panel/services';
 import { watchFramedVisibility } from '../../shared/ui/panel/visibility';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
-import { remoteAuditLog, remoteDecisionStore, remoteOutbox, remoteResultsCache } from './remote-stores';
+import { remoteAuditLog, remoteConsentStore, remoteDecisionStore, remoteOutbox, remotePaperStore, remoteResultsCache } from './remote-stores';
 
 /** Asks the content script (through the background) whether the EMR page names a note field. */
 export async function noteFieldAvailable(): Promise<boolean> {
@@ -47,6 +47,10 @@ export function sidebarServices(settings: Settings, packs: readonly RulePack[], 
     outbox: remoteOutbox,
     // The EMR page frames the sidebar: a decision counts only from a card the physician can see.
     watchVisibility: watchFramedVisibility,
+    paper: remotePaperStore,
+    // pinyin-pro is large: its own chunk, loaded when the paper entry opens.
+    loadInitials: () => import('../../shared/paper/pinyin').then((m) => m.initials),
+    consent: { store: remoteConsentStore, setting: { required: settings.consentRequired, rememberHours: settings.consentRememberHours } },
     ...(noteAvailable ? { insertIntoNote } : {}),
   };
 }

@@ -3,6 +3,8 @@ import { AuditEvent } from '../../shared/audit/event';
 import { Decision } from '../../shared/domain/decision';
 import { PatientIdentifier } from '../../shared/domain/encounter';
 import { ExternalResult } from '../../shared/domain/external-result';
+import { PaperReport } from '../../shared/paper/paper-report';
+import { ConsentRecord } from '../../shared/consent/consent';
 
 /**
  * The sidebar keeps no storage of its own: framed inside an EMR page it is a third-party
@@ -16,6 +18,10 @@ export const STORE = {
   cachePut: 'huren/store/cache-put',
   audit: 'huren/store/audit',
   outboxStatus: 'huren/store/outbox-status',
+  paperSave: 'huren/store/paper-save',
+  paperFor: 'huren/store/paper-for',
+  consentGet: 'huren/store/consent-get',
+  consentRecord: 'huren/store/consent-record',
 } as const;
 
 const Fetch = z.object({
@@ -32,6 +38,10 @@ export const StoreRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal(STORE.cachePut), patient: PatientIdentifier, fetch: Fetch, sourceId: z.string().optional() }),
   z.object({ type: z.literal(STORE.audit), event: AuditEvent }),
   z.object({ type: z.literal(STORE.outboxStatus) }),
+  z.object({ type: z.literal(STORE.paperSave), report: PaperReport }),
+  z.object({ type: z.literal(STORE.paperFor), patient: PatientIdentifier }),
+  z.object({ type: z.literal(STORE.consentGet), patient: PatientIdentifier }),
+  z.object({ type: z.literal(STORE.consentRecord), consent: ConsentRecord }),
 ]);
 export type StoreRequest = z.infer<typeof StoreRequest>;
 

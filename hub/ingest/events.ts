@@ -48,7 +48,7 @@ export function checkEvent(keys: HubKeys, now: () => Date) {
     const result = event.kind === 'prompted' ? event.result : undefined;
     // What no column holds (resultCount, target, how, decision, pack, reason, 档案号); never the patient.
     const { patient: _p, actor: _a, at: _t, kind: _k, card: _c, item: _i, trigger: _g, result: _r, ...rest } = event as Record<string, unknown>;
-    const detail = { ...rest, ...(result?.reportNumber ? { reportNumber: result.reportNumber } : {}) };
+    const detail = { ...rest, ...(result?.reportNumber ? { reportNumber: result.reportNumber } : {}), ...(result?.source ? { resultSource: result.source } : {}) };
     return {
       ok: true,
       uuid,

@@ -24,6 +24,8 @@ export interface DecisionRow {
   issuer_name: string | null;
   result_id: string;
   result_date: string | null;
+  /** platform or paper (纸质); null in entries written before the field existed. */
+  result_source: 'platform' | 'paper' | null;
   pack_id: string;
   pack_version: string;
   trigger: string;
@@ -82,6 +84,7 @@ export function checkDecision(keys: HubKeys, now: () => Date) {
         issuer_name: ext.issuer.name,
         result_id: ext.result.id,
         result_date: ext.result.date,
+        result_source: ext.result.source ?? null,
         pack_id: ext.pack.id,
         pack_version: ext.pack.version,
         trigger: ext.trigger,
@@ -102,7 +105,7 @@ export function checkDecision(keys: HubKeys, now: () => Date) {
 
 const COLUMNS = `uuid uuid, hospital_id text, campus_id text, department text, physician text, token_id text, card uuid,
   outcome text, reason_code text, item_id text, item_name text, item_category text, issuer_id text, issuer_name text,
-  result_id text, result_date text, pack_id text, pack_version text, trigger text, revises uuid, saved_price numeric,
+  result_id text, result_date text, result_source text, pack_id text, pack_version text, trigger text, revises uuid, saved_price numeric,
   patient_ref text, patient_sealed text, decided_at timestamptz, entry jsonb`;
 
 /**
@@ -117,10 +120,10 @@ export async function storeDecisions(db: Queryable, rows: DecisionRow[], princip
     `with input as (select * from json_to_recordset($1::json) as r(${COLUMNS})),
      ins as (
        insert into decision (uuid, hospital_id, campus_id, department, physician, token_id, card, outcome, reason_code,
-         item_id, item_name, item_category, issuer_id, issuer_name, result_id, result_date, pack_id, pack_version,
+         item_id, item_name, item_category, issuer_id, issuer_name, result_id, result_date, result_source, pack_id, pack_version,
          trigger, revises, saved_price, patient_ref, patient_sealed, decided_at, entry)
        select uuid, hospital_id, campus_id, department, physician, token_id, card, outcome, reason_code,
-         item_id, item_name, item_category, issuer_id, issuer_name, result_id, result_date, pack_id, pack_version,
+         item_id, item_name, item_category, issuer_id, issuer_name, result_id, result_date, result_source, pack_id, pack_version,
          trigger, revises, saved_price, patient_ref, decode(patient_sealed, 'base64'), decided_at, entry
        from input
        on conflict (uuid) do nothing

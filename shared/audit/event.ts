@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Trigger } from '../domain/decision';
 import { PatientIdentifier, Practitioner } from '../domain/encounter';
+import { ResultSource } from '../domain/external-result';
 import { CalendarDate } from '../rules/schema/common';
 
 /** What a physician opened on the panel: a card's images (云胶片), the others list, a trend. */
@@ -31,6 +32,8 @@ export const ShownResult = z.object({
   reportNumber: z.string().max(128).optional(),
   date: CalendarDate.nullable(),
   issuer: z.object({ id: z.string().max(128).nullable(), name: z.string().max(128).nullable() }),
+  /** 纸质 or platform (absent = platform). */
+  source: ResultSource.optional(),
 });
 export type ShownResult = z.infer<typeof ShownResult>;
 
@@ -63,8 +66,18 @@ export const DecidedEvent = z.object({
   item: AuditItem,
 });
 
+/** How the patient authorized viewing their external results (患者授权): 口头同意, 扫码授权, 书面. */
+export const ConsentMethod = z.enum(['verbal', 'qr', 'written']);
+export type ConsentMethod = z.infer<typeof ConsentMethod>;
+
+/**
+ * 患者授权: the physician recorded that the patient agreed (or declined) to let their external
+ * results be viewed; `actor` is who confirmed it, `at` when. Sent to the hub like the other events.
+ */
+export const ConsentEvent = z.object({ kind: z.literal('consent'), ...base, method: ConsentMethod, granted: z.boolean() });
+
 /** 审计记录: one thing a physician did with a patient's external results. */
-export const AuditEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, DecidedEvent]);
+export const AuditEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, DecidedEvent, ConsentEvent]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditKind = AuditEvent['kind'];
 

@@ -10,7 +10,7 @@ interface CardLike {
   item: { id: string | null; name: string; category: 'lab' | 'imaging' };
   /** The card's verdict and results, when the card model has them: the prompted event says which result was offered. */
   verdict?: { resultId: string; clockDate: string | null; issuer: { id: string; name: string } | null; pack: { id: string; version: string } };
-  results?: readonly { reportNumber?: string; issuer: { name?: string | null } }[];
+  results?: readonly { reportNumber?: string; issuer: { name?: string | null }; source?: 'platform' | 'paper' }[];
 }
 
 export interface PanelAuditor {
@@ -32,6 +32,7 @@ function shownOf(c: CardLike) {
       date: c.verdict.clockDate,
       // Names from a platform can be long; an over-long field would make the whole event invalid.
       issuer: { id: c.verdict.issuer?.id?.slice(0, 128) ?? null, name: (c.verdict.issuer?.name ?? first?.issuer.name ?? null)?.slice(0, 128) ?? null },
+      ...(first?.source === 'paper' ? { source: 'paper' as const } : {}),
     },
     pack: { id: c.verdict.pack.id, version: c.verdict.pack.version },
   };

@@ -36,6 +36,8 @@ export interface CitationInput {
   /** The cited results: one for an analyte or exam, several for a panel from one report. */
   results: readonly ExternalResult[];
   mark: string | null;
+  /** 纸质: the result came from a paper report the patient brought (absent: the platform). */
+  source?: 'platform' | 'paper';
 }
 
 /**
@@ -45,9 +47,11 @@ export interface CitationInput {
 export function citationText(input: CitationInput): string {
   const first = input.results[0];
   const reportNumbers = [...new Set(input.results.map((r) => r.reportNumber).filter((n): n is string => !!n))];
+  const paper = input.source === 'paper';
   const parts = [
-    `【外院结果互认】${input.itemName}`,
+    `【外院结果互认${paper ? '（纸质报告）' : ''}】${input.itemName}`,
     `机构名称：${input.issuerName}`,
+    ...(paper ? ['结果来源：患者提供的纸质检查检验报告（医师录入）'] : []),
     `检查日期：${input.date ?? (first?.collectedAt ?? first?.reportedAt ?? '').slice(0, 10)}`,
     `档案号：${reportNumbers.join('、') || '未提供'}`,
     `结果：${input.results.map(resultData).join('；')}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PatientIdentifier, Practitioner } from './encounter';
+import { ResultSource } from './external-result';
 import { CalendarDate } from '../rules/schema/common';
 
 /** Code system of Huren's re-test reason codes (the pack's `RT-n` codes). */
@@ -20,7 +21,13 @@ export const DecisionContext = z.object({
   patient: PatientIdentifier,
   item: z.object({ id: z.string().max(128).nullable(), name: z.string().min(1).max(128), category: z.enum(['lab', 'imaging']) }),
   /** The prior external result the card showed (id in the source, 档案号, clock date). */
-  result: z.object({ id: z.string().min(1).max(256), reportNumber: z.string().max(128).optional(), date: CalendarDate.nullable() }),
+  result: z.object({
+    id: z.string().min(1).max(256),
+    reportNumber: z.string().max(128).optional(),
+    date: CalendarDate.nullable(),
+    /** 纸质 (a paper report the physician entered) or the platform; absent in decisions made before paper entry (= platform). */
+    source: ResultSource.optional(),
+  }),
   issuer: z.object({ id: z.string().max(128).nullable(), name: z.string().max(128).nullable() }),
   practitioner: Practitioner,
   pack: z.object({ id: z.string().min(1).max(64), version: z.string().min(1).max(64) }),

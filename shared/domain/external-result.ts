@@ -19,6 +19,10 @@ export type InstitutionIdentifier = z.infer<typeof InstitutionIdentifier>;
 export const ResultCategory = z.enum(['lab', 'imaging']);
 export type ResultCategory = z.infer<typeof ResultCategory>;
 
+/** 结果来源: the results platform (互认平台), or a paper report entered by the physician (纸质). */
+export const ResultSource = z.enum(['platform', 'paper']);
+export type ResultSource = z.infer<typeof ResultSource>;
+
 /** Each lab keeps its own reference range: ranges differ by instrument, reagent and method. */
 export const ReferenceRange = z.object({
   low: z.number().optional(),
@@ -74,5 +78,7 @@ export const ExternalResult = z.object({
   status: z.string().optional(),
   /** Report this result belongs to (a lab panel), for grouping on screen. */
   report: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+  /** Where it came from: the results platform (absent = platform), or a paper report the patient brought (实体检查结果, entered by the physician). */
+  source: ResultSource.optional(),
 });
 export type ExternalResult = z.infer<typeof ExternalResult>;

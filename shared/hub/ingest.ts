@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CitedEvent, OpenedEvent, PromptedEvent, ViewedEvent } from '../audit/event';
+import { CitedEvent, ConsentEvent, OpenedEvent, PromptedEvent, ViewedEvent } from '../audit/event';
 import { Practitioner } from '../domain/encounter';
 
 /**
@@ -19,10 +19,10 @@ export const PackRefusedEvent = z.object({
 });
 export type PackRefusedEvent = z.infer<typeof PackRefusedEvent>;
 
-/** The events the hub takes: 调阅 (viewed, opened), 提醒 (prompted), 引用 (cited), pack refusals. Decisions go as feedback. */
-export const HubEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, PackRefusedEvent]);
+/** The events the hub takes: 调阅 (viewed, opened), 提醒 (prompted), 引用 (cited), 患者授权 (consent), pack refusals. Decisions go as feedback. */
+export const HubEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, ConsentEvent, PackRefusedEvent]);
 export type HubEvent = z.infer<typeof HubEvent>;
-export const HUB_EVENT_KINDS = ['viewed', 'prompted', 'opened', 'cited', 'pack-refused'] as const;
+export const HUB_EVENT_KINDS = ['viewed', 'prompted', 'opened', 'cited', 'consent', 'pack-refused'] as const;
 
 export const HubEventEntry = z.object({
   uuid: z.string().uuid(),

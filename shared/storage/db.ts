@@ -80,6 +80,26 @@ export const SCHEMA_V5 = {
   events: 'uuid, at, [state+nextAttemptAt]',
 } as const;
 
+/** Paper reports the physician entered (实体检查结果), and each patient's latest consent (患者授权). */
+export const SCHEMA_V6 = {
+  paper: 'id, patientKey, enteredAt',
+  consent: 'patientKey',
+} as const;
+
+/** A paper report as stored: keyed by the hashed patient like the cache and the decisions. */
+export interface PaperRow {
+  id: string;
+  patientKey: string;
+  enteredAt: number;
+  report: unknown;
+}
+
+/** A patient's latest consent (the audit trail keeps every one). */
+export interface ConsentRow {
+  patientKey: string;
+  consent: unknown;
+}
+
 /**
  * One event for the hub (the streams beside decisions: prompted, viewed, opened, cited, pack
  * refusals), in its own outbox: written with the local audit row, sent exactly once like a decision.
@@ -119,6 +139,8 @@ export class HurenDb extends Dexie {
   audit!: Table<AuditRow, string>;
   auditSettings!: Table<AuditSettingRow, string>;
   events!: Table<EventRow, string>;
+  paper!: Table<PaperRow, string>;
+  consent!: Table<ConsentRow, string>;
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -136,5 +158,6 @@ export class HurenDb extends Dexie {
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
     this.version(5).stores(SCHEMA_V5);
+    this.version(6).stores(SCHEMA_V6);
   }
 }

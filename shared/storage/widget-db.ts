@@ -12,10 +12,12 @@ import { changes, openDb, transact } from './idb-lite';
  * | audit      | id                   | at                                                             |
  * | settings   | key                  |                                                                |
  * | events     | uuid                 | at, due = [state, nextAttemptAt] (outbox of hub events, v2)    |
+ * | paper      | id                   | patientKey (paper reports entered, v3)                         |
+ * | consent    | patientKey           | (each patient's latest consent, v3)                            |
  *
- * Rows are those of db.ts (DecisionRow, CachedFetchRow, CachedResultRow, AuditRow, AuditSettingRow, EventRow).
+ * Rows are those of db.ts (DecisionRow, CachedFetchRow, CachedResultRow, AuditRow, AuditSettingRow, EventRow, PaperRow, ConsentRow).
  */
-export const WIDGET_DB_VERSION = 2;
+export const WIDGET_DB_VERSION = 3;
 
 /**
  * Schema history, one block per version, each run when the stored version is older. To change
@@ -40,9 +42,13 @@ export function upgradeWidgetDb(db: IDBDatabase, oldVersion: number, _tx: IDBTra
     events.createIndex('at', 'at');
     events.createIndex('due', ['state', 'nextAttemptAt']);
   }
+  if (oldVersion < 3 && newVersion >= 3) {
+    db.createObjectStore('paper', { keyPath: 'id' }).createIndex('patientKey', 'patientKey');
+    db.createObjectStore('consent', { keyPath: 'patientKey' });
+  }
 }
 
-export type WidgetStore = 'decisions' | 'fetches' | 'results' | 'audit' | 'settings' | 'events';
+export type WidgetStore = 'decisions' | 'fetches' | 'results' | 'audit' | 'settings' | 'events' | 'paper' | 'consent';
 
 /** A lazily opened connection to a widget database, shared by its stores. */
 export class WidgetDb {

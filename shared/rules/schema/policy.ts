@@ -26,6 +26,8 @@ export const RecognitionPolicy = z.strictObject({
   /** Require the qualification's mark printed on the result itself. */
   requireMarkOnResult: z.boolean().default(false),
   acceptedMarks: z.array(AcceptedMark).default([]),
+  /** 患者授权: external results are shown only after the patient's consent (江苏, 北京). Absent: the hospital's setting decides. */
+  patientConsent: z.boolean().optional(),
   source: Id.optional(),
 });
 export type RecognitionPolicy = z.infer<typeof RecognitionPolicy>;

@@ -18,6 +18,7 @@ export function OtherResults({ others }: { others: readonly OtherModel[] }) {
         {others.slice(0, shown).map((o) => (
           <li key={o.key}>
             <span className="hr-other-name">{o.name}</span>
+            {o.results[0]?.source === 'paper' && <span className="hr-badge hr-badge-paper">{t('paperSource')}</span>}
             <span className="hr-muted">
               {' '}
               · {o.verdict.issuer?.name ?? o.results[0]?.issuer.name ?? '—'} · {o.verdict.clockDate ?? '—'}

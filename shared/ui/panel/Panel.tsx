@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { usePanelAudit } from '../../audit/use-panel-audit';
 import type { Decision, DecisionContext } from '../../domain/decision';
 import type { EncounterContext } from '../../domain/encounter';
@@ -10,6 +10,8 @@ import { SourceError } from '../../results/source';
 import { useT } from '../i18n/I18nProvider';
 import { TrendDialog } from '../trend/TrendDialog';
 import { OtherResults } from './OtherResults';
+import { ConsentGate } from './ConsentGate';
+import { PaperEntry } from './PaperEntry';
 import { OutboxStatus } from './OutboxStatus';
 import { patientKey } from './patient-key';
 import { PatientHeader } from './PatientHeader';
@@ -39,7 +41,9 @@ export function Panel({ context, services }: PanelProps) {
     <section className="hr-panel">
       <PatientHeader patient={context.patient} />
       {/* Keyed by patient: switching patients remounts, so no state crosses over. */}
-      <PatientResults key={patientKey(context.patient.identifier)} context={context} services={services} />
+      <ConsentGate key={patientKey(context.patient.identifier)} context={context} services={services}>
+        <PatientResults context={context} services={services} />
+      </ConsentGate>
       <OutboxStatus outbox={services.outbox} />
     </section>
   );
@@ -48,7 +52,7 @@ export function Panel({ context, services }: PanelProps) {
 function PatientResults({ context, services }: { context: EncounterContext; services: PanelServices }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const { results, shown, refreshing, model, rulesError, progress } = usePatientData(context, services);
+  const { results, shown, refreshing, model, rulesError, progress, combined } = usePatientData(context, services);
   const audit = usePanelAudit(context, services, shown, model?.cards);
   const [trendCard, setTrendCard] = useState<CardModel | null>(null);
 
@@ -58,7 +62,12 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         hospital: services.receivingInstitution,
         patient: context.patient.identifier,
         item: { id: card.item.id, name: card.item.name, category: card.item.category },
-        result: { id: card.verdict.resultId, reportNumber: card.results[0]?.reportNumber, date: card.verdict.clockDate },
+        result: {
+          id: card.verdict.resultId,
+          reportNumber: card.results[0]?.reportNumber,
+          date: card.verdict.clockDate,
+          ...(card.results[0]?.source === 'paper' ? { source: 'paper' as const } : {}),
+        },
         issuer: { id: card.verdict.issuer?.id ?? null, name: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? null },
         practitioner: { physician: context.user.physician, department: context.user.department },
         pack: { id: card.verdict.pack.id, version: card.verdict.pack.version },
@@ -88,7 +97,14 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
       cited: (card: CardModel, decision: Decision, how: 'copied' | 'inserted') => audit.cited(card, decision, how),
       insertIntoNote: services.insertIntoNote,
       citation: (card: CardModel) =>
-        citationText({ itemName: card.item.name, date: card.verdict.clockDate, issuerName: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '', results: card.results, mark: card.verdict.mark }),
+        citationText({
+          itemName: card.item.name,
+          date: card.verdict.clockDate,
+          issuerName: card.verdict.issuer?.name ?? card.results[0]?.issuer.name ?? '',
+          results: card.results,
+          mark: card.verdict.mark,
+          ...(card.results[0]?.source === 'paper' ? { source: 'paper' as const } : {}),
+        }),
       printNotice: (card: CardModel, decision: Decision) => {
         const pack = services.packs.find((p) => p.meta.id === card.packId);
         const reason = pack?.retestReasons.find((r) => r.code === decision.overrideReason?.reason.code);
@@ -111,18 +127,22 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
     return (card: CardModel): CardActions => ({ ...base, watchVisibility: services.watchVisibility, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
   }, [decide, services, context, audit]);
 
+  const paperEntry = <PaperEntry context={context} services={services} />;
+  const hasPaper = (combined?.length ?? 0) > (shown?.results.length ?? 0);
+  let platformLine: ReactNode = null;
   if (results.isPending && !shown) {
-    return (
+    const loading = (
       <p className="hr-status" role="status">
         {progress ? t('loadingPages', { ...progress }) : t('loading')}
       </p>
     );
-  }
-  if (results.isError || !shown) {
+    if (!hasPaper) return <>{loading}{paperEntry}</>;
+    platformLine = loading;
+  } else if (results.isError || !shown) {
     const kind = results.error instanceof SourceError ? results.error.kind : undefined;
     if (kind === 'aborted') return null;
     const key = kind === 'unauthorized' ? 'errorUnauthorized' : kind === 'timeout' ? 'errorTimeout' : kind === 'unreachable' || kind === 'server' ? 'errorUnreachable' : 'errorOther';
-    return (
+    const error = (
       <div className="hr-status hr-error" role="alert">
         <p>{t(key)}</p>
         <button type="button" onClick={() => void results.refetch()}>
@@ -130,19 +150,29 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         </button>
       </div>
     );
+    // Paper reports still show (a hospital not yet connected to the platform recognizes on paper).
+    if (!hasPaper) return <>{error}{paperEntry}</>;
+    platformLine = error;
+  } else if (!shown.patientFound) {
+    const notFound = <p className="hr-status" role="status">{t('patientNotFound')}</p>;
+    if (!hasPaper) return <>{notFound}{paperEntry}</>;
+    platformLine = notFound;
+  } else {
+    const time = new Date(shown.fetchedAt).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+    platformLine = (
+      <p className={shown.stale ? 'hr-freshness hr-warning' : 'hr-freshness'} role="status">
+        {shown.stale ? t('stale', { time }) : t('fresh', { time })} · {t('resultsCount', { count: model?.counts.results ?? 0 })}
+        {refreshing && ` · ${t('refreshing')}`}
+      </p>
+    );
   }
-  const { patientFound, unreadable, fetchedAt, stale } = shown;
-  if (!patientFound) return <p className="hr-status" role="status">{t('patientNotFound')}</p>;
-  const time = new Date(fetchedAt).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const unreadable = shown?.patientFound ? shown.unreadable : 0;
 
   return (
     <div className="hr-results">
-      <p className={stale ? 'hr-freshness hr-warning' : 'hr-freshness'} role="status">
-        {stale ? t('stale', { time }) : t('fresh', { time })} · {t('resultsCount', { count: model?.counts.results ?? 0 })}
-        {refreshing && ` · ${t('refreshing')}`}
-      </p>
+      {platformLine}
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
-      {shown.unreadableDocuments && shown.unreadableDocuments.length > 0 && (
+      {shown?.unreadableDocuments && shown.unreadableDocuments.length > 0 && (
         <details className="hr-unreadable-docs">
           <summary>{t('unreadableDocumentsHeading', { count: shown.unreadableDocuments.length })}</summary>
           <ul>
@@ -157,6 +187,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
           {t('rulesUnavailable')}
         </p>
       )}
+      {paperEntry}
       {model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}
       {model && model.counts.results > 0 && (
         <>
@@ -172,7 +203,7 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         </>
       )}
       {trendCard && services.packs.some((p) => p.meta.id === trendCard.packId) && (
-        <TrendDialog card={trendCard} results={shown.results} pack={services.packs.find((p) => p.meta.id === trendCard.packId)!} onClose={() => setTrendCard(null)} />
+        <TrendDialog card={trendCard} results={combined ?? []} pack={services.packs.find((p) => p.meta.id === trendCard.packId)!} onClose={() => setTrendCard(null)} />
       )}
     </div>
   );

@@ -80,6 +80,11 @@ export function ResultCard({ card, actions }: { card: CardModel; actions: CardAc
     <article ref={cardRef} className={`hr-card${card.order ? ' hr-card-order' : ''}${decided ? ' hr-card-decided' : ''}`} aria-labelledby={headingId}
       data-result={card.verdict.resultId}>
       {card.order && <p className="hr-badge">{t('duplicateOrder', { order: card.order.name })}</p>}
+      {card.results[0]?.source === 'paper' && (
+        <p className="hr-badge hr-badge-paper" title={t('paperSourceTitle')} data-source="paper">
+          {t('paperSource')}
+        </p>
+      )}
       <h3 id={headingId} className="hr-card-title">
         {card.item.name}
         <span className="hr-status-ok">{verdict.reasonShort[locale]}</span>

@@ -5,6 +5,9 @@ import type { DecisionStore } from '../../decisions/store';
 import type { OutboxService } from '../../outbox/status';
 import type { ResultsSource } from '../../results/source';
 import type { WatchVisibility } from './visibility';
+import type { PaperStore } from '../../paper/paper-report';
+import type { Initials } from '../../paper/search';
+import type { ConsentSetting, ConsentStore } from '../../consent/consent';
 
 /**
  * What a shell (extension sidebar, widget) gives the panel. The panel itself knows no browser
@@ -29,4 +32,10 @@ export interface PanelServices {
   now?: () => Date;
   /** Set where a page Huren does not control frames the panel (sidebar, iframe mode): decisions only from a visible panel. */
   watchVisibility?: WatchVisibility;
+  /** 实体检查结果: where paper reports the physician enters are kept; absent: no paper entry. */
+  paper?: PaperStore;
+  /** 拼音首字母 for the paper entry's pickers, loaded when the form opens (pinyin-pro is large). */
+  loadInitials?: () => Promise<Initials>;
+  /** 患者授权: the hospital's setting (a pack may require it too) and where consents are kept. */
+  consent?: { store: ConsentStore; setting?: ConsentSetting };
 }

@@ -8,6 +8,8 @@ import { evaluate, EvaluationError, type Evaluation, type RulePack } from '../..
 import { patientKey } from './patient-key';
 import type { PanelServices } from './services';
 import { buildPanelModel, type PanelModel } from './view-model';
+import { paperResults } from '../../paper/paper-report';
+import type { ExternalResult } from '../../domain/external-result';
 
 /** The longest time limit in the active packs: how far back results are worth fetching. */
 export function maxLimitDays(packs: readonly RulePack[]): number {
@@ -21,6 +23,7 @@ export function maxLimitDays(packs: readonly RulePack[]): number {
 
 export const resultsKey = (sourceId: string, ctx: EncounterContext) => ['results', sourceId, patientKey(ctx.patient.identifier)] as const;
 export const decisionsKey = (ctx: EncounterContext) => ['decisions', patientKey(ctx.patient.identifier)] as const;
+export const paperKey = (ctx: EncounterContext) => ['paper', patientKey(ctx.patient.identifier)] as const;
 
 /**
  * Everything the panel shows for one patient: results (source + cache), decisions, and the
@@ -51,9 +54,16 @@ export function usePatientData(context: EncounterContext, services: PanelService
     queryKey: decisionsKey(context),
     queryFn: () => services.decisions.forPatient(context.patient.identifier),
   });
+  // Paper reports the physician entered for this patient, judged with the platform's results.
+  const paper = useQuery({
+    queryKey: paperKey(context),
+    queryFn: async () => (services.paper ? await services.paper.forPatient(context.patient.identifier) : []),
+  });
+  const paperFromReports = useMemo(() => (paper.data ?? []).flatMap((r) => paperResults(r, services.packs)), [paper.data, services.packs]);
 
-  const evaluated = useMemo((): { model?: PanelModel; rulesError?: string } => {
-    if (!shown) return {};
+  const evaluated = useMemo((): { model?: PanelModel; rulesError?: string; combined?: ExternalResult[] } => {
+    if (!shown && paperFromReports.length === 0) return {};
+    const combined = [...(shown?.results ?? []), ...paperFromReports];
     let evaluation: Evaluation;
     try {
       evaluation = evaluate({
@@ -61,7 +71,7 @@ export function usePatientData(context: EncounterContext, services: PanelService
       receivingInstitution: services.receivingInstitution,
       now: now(),
       flags: context.flags,
-      results: shown.results,
+      results: combined,
       orders: context.orders,
     });
     } catch (err) {
@@ -69,10 +79,10 @@ export function usePatientData(context: EncounterContext, services: PanelService
       if (err instanceof EvaluationError) return { rulesError: err.message };
       throw err;
     }
-    return { model: buildPanelModel({ evaluation, results: shown.results, packs: services.packs, decisions: latestByCard(decisions.data ?? []) }) };
+    return { combined, model: buildPanelModel({ evaluation, results: combined, packs: services.packs, decisions: latestByCard(decisions.data ?? []) }) };
     // `now` is read when results, orders or decisions change, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shown, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
+  }, [shown, paperFromReports, decisions.data, context.orders, context.flags, services.packs, services.receivingInstitution]);
 
   /** What is on screen: the platform's answer, or the cache while it is being asked. */
   const refreshing = !results.data && !!shown;

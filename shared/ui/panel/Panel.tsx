@@ -127,22 +127,22 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
     return (card: CardModel): CardActions => ({ ...base, watchVisibility: services.watchVisibility, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
   }, [decide, services, context, audit]);
 
+  // One place in the tree whatever the platform answers, so an open entry form survives its answer.
   const paperEntry = <PaperEntry context={context} services={services} />;
   const hasPaper = (combined?.length ?? 0) > (shown?.results.length ?? 0);
   let platformLine: ReactNode = null;
   if (results.isPending && !shown) {
-    const loading = (
+    platformLine = (
       <p className="hr-status" role="status">
         {progress ? t('loadingPages', { ...progress }) : t('loading')}
       </p>
     );
-    if (!hasPaper) return <>{loading}{paperEntry}</>;
-    platformLine = loading;
   } else if (results.isError || !shown) {
     const kind = results.error instanceof SourceError ? results.error.kind : undefined;
     if (kind === 'aborted') return null;
     const key = kind === 'unauthorized' ? 'errorUnauthorized' : kind === 'timeout' ? 'errorTimeout' : kind === 'unreachable' || kind === 'server' ? 'errorUnreachable' : 'errorOther';
-    const error = (
+    // Paper reports still show (a hospital not yet connected to the platform recognizes on paper).
+    platformLine = (
       <div className="hr-status hr-error" role="alert">
         <p>{t(key)}</p>
         <button type="button" onClick={() => void results.refetch()}>
@@ -150,13 +150,8 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
         </button>
       </div>
     );
-    // Paper reports still show (a hospital not yet connected to the platform recognizes on paper).
-    if (!hasPaper) return <>{error}{paperEntry}</>;
-    platformLine = error;
   } else if (!shown.patientFound) {
-    const notFound = <p className="hr-status" role="status">{t('patientNotFound')}</p>;
-    if (!hasPaper) return <>{notFound}{paperEntry}</>;
-    platformLine = notFound;
+    platformLine = <p className="hr-status" role="status">{t('patientNotFound')}</p>;
   } else {
     const time = new Date(shown.fetchedAt).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
     platformLine = (
@@ -166,11 +161,13 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
       </p>
     );
   }
+  const showResults = !!shown?.patientFound || hasPaper;
   const unreadable = shown?.patientFound ? shown.unreadable : 0;
 
   return (
     <div className="hr-results">
       {platformLine}
+      {paperEntry}
       {unreadable > 0 && <p className="hr-warning">{t('unreadable', { count: unreadable })}</p>}
       {shown?.unreadableDocuments && shown.unreadableDocuments.length > 0 && (
         <details className="hr-unreadable-docs">
@@ -187,9 +184,8 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
           {t('rulesUnavailable')}
         </p>
       )}
-      {paperEntry}
-      {model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}
-      {model && model.counts.results > 0 && (
+      {showResults && model && model.counts.results === 0 && <p className="hr-status">{t('noResults')}</p>}
+      {showResults && model && model.counts.results > 0 && (
         <>
           <h2 className="hr-section">{t('recognizableHeading', { count: model.cards.length })}</h2>
           {model.cards.length === 0 && <p className="hr-muted">{t('nothingRecognizable')}</p>}

@@ -94,11 +94,13 @@ describe.each([
 });
 
 describe('widget database (plain IndexedDB)', () => {
-  test('version 2 layout: the stores and indexes of widget-db.ts', async () => {
+  test('version 3 layout: the stores and indexes of widget-db.ts', async () => {
     const db = new WidgetDb(name());
     const idb = await db.open();
     expect(idb.version).toBe(WIDGET_DB_VERSION);
-    expect([...idb.objectStoreNames].sort()).toEqual(['audit', 'decisions', 'events', 'fetches', 'results', 'settings']);
+    expect([...idb.objectStoreNames].sort()).toEqual(['audit', 'consent', 'decisions', 'events', 'fetches', 'paper', 'results', 'settings']);
+    expect([...idb.transaction('paper', 'readonly').objectStore('paper').indexNames]).toEqual(['patientKey']);
+    expect(idb.transaction('consent', 'readonly').objectStore('consent').keyPath).toBe('patientKey');
     expect([...idb.transaction('events', 'readonly').objectStore('events').indexNames].sort()).toEqual(['at', 'due']);
     const tx = idb.transaction(['decisions', 'results'], 'readonly');
     expect([...tx.objectStore('decisions').indexNames].sort()).toEqual(['decidedAt', 'due', 'patientKey']);
@@ -108,7 +110,7 @@ describe('widget database (plain IndexedDB)', () => {
     expect(WIDGET_DB).toBe('huren-widget');
   });
 
-  test('a version 1 database upgrades to 2 without losing its decisions', async () => {
+  test('a version 1 database upgrades to the current version without losing its decisions', async () => {
     const dbName = name();
     const v1 = await new Promise<IDBDatabase>((ok, fail) => {
       const req = indexedDB.open(dbName, 1);
@@ -124,8 +126,8 @@ describe('widget database (plain IndexedDB)', () => {
     v1.close();
     const db = new WidgetDb(dbName);
     const idb = await db.open();
-    expect(idb.version).toBe(2);
-    expect(idb.objectStoreNames.contains('events')).toBe(true);
+    expect(idb.version).toBe(WIDGET_DB_VERSION);
+    expect(['events', 'paper', 'consent'].every((s) => idb.objectStoreNames.contains(s))).toBe(true);
     expect((await all<{ uuid: string }>(db, 'decisions')).map((r) => r.uuid)).toEqual(['kept']);
     db.close();
   });

@@ -64,6 +64,8 @@ test('the EMR drives the Huren frame: patient → cards, duplicate order → rec
   await page.getByRole('button', { name: '开立' }).click();
   const lft = card(frame, '肝功能');
   await lft.locator('.hr-badge', { hasText: '重复开单：肝功能' }).waitFor();
+  // Into the middle of the screen: a button on the last pixels of the viewport shares them with the EMR column's scrollbar.
+  await lft.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await lft.getByRole('button', { name: '互认', exact: true }).click();
   await lft.getByText('已互认').waitFor();
   await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${zhang.name}　肝功能　互认` }).waitFor();
@@ -188,5 +190,50 @@ test('a page on another origin cannot frame Huren: no message reaches it, nothin
   // frame-ancestors keeps the frame page from loading at all under this origin.
   const huren = page.frames().find((f) => f.url() === frameUrl);
   if (huren) expect(await huren.evaluate(() => document.querySelector('#huren')?.shadowRoot?.textContent ?? '')).toBe('');
+  await page.close();
+});
+
+test('clickjacking: a click through a transparent or covered Huren frame records no decision; once seen, the same click does', async () => {
+  const { page, errors } = await hostPage();
+  const zhang = patients[0]!;
+  await page.goto(`${emrOrigin}/inhouse-frame/?open=0`);
+  const frame = await hurenFrame(page);
+  await page.locator('#order-item').selectOption({ label: '肝功能' });
+  await page.getByRole('button', { name: '开立' }).click();
+  const lft = card(frame, '肝功能');
+  await lft.locator('.hr-badge', { hasText: '重复开单：肝功能' }).waitFor();
+  const recognize = lft.getByRole('button', { name: '互认', exact: true });
+  await lft.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+
+  // The host page owns the iframe element: it can make it nearly transparent, or lay a decoy over it.
+  const iframe = page.locator('#huren iframe');
+  await iframe.evaluate((f) => ((f as HTMLElement).style.opacity = '0.05'));
+  await page.waitForTimeout(600);
+  await recognize.click();
+  await lft.getByRole('alert').filter({ hasText: '互认助手被遮挡或不可见' }).waitFor();
+  await iframe.evaluate((f) => ((f as HTMLElement).style.opacity = ''));
+  await page.evaluate(() => {
+    const frameBox = document.querySelector('#huren iframe')!.getBoundingClientRect();
+    const decoy = document.createElement('div');
+    decoy.id = 'decoy';
+    decoy.textContent = '点击领取';
+    Object.assign(decoy.style, { position: 'fixed', left: `${frameBox.left}px`, top: `${frameBox.top}px`, width: `${frameBox.width}px`, height: `${frameBox.height}px`, background: 'rgba(255,255,255,0.02)', pointerEvents: 'none', zIndex: '10' });
+    document.body.append(decoy);
+  });
+  await page.waitForTimeout(600);
+  await recognize.click({ force: true });
+  await page.waitForTimeout(1000);
+  expect(await lft.getByText('已互认').count()).toBe(0);
+  expect(await page.locator('#decisions li').count()).toBe(0);
+  await page.screenshot({ path: screenshotPath('widget-frame-clickjack-refused') });
+
+  // The decoy gone, the frame seen: the physician's click counts.
+  await page.evaluate(() => document.getElementById('decoy')!.remove());
+  await page.waitForTimeout(600);
+  await recognize.click();
+  await lft.getByText('已互认').waitFor();
+  await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${zhang.name}　肝功能　互认` }).waitFor();
+  expect(await page.locator('#decisions li').count()).toBe(1);
+  expect(errors).toEqual([]);
   await page.close();
 });

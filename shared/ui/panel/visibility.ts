@@ -22,34 +22,59 @@ interface V2Entry extends IntersectionObserverEntry {
   isVisible?: boolean;
 }
 
-/** The IntersectionObserver v2 tracker (Chromium 74+). Where the browser has no v2, it cannot tell and says so: null. */
-export function intersectionV2(el: Element, settleMs = SETTLE_MS): VisibilityTracker | null {
-  if (typeof IntersectionObserver === 'undefined') return null;
+/** Whether this browser computes IntersectionObserver v2's `isVisible` (Chromium 74+). */
+export function hasIntersectionV2(): boolean {
+  return typeof IntersectionObserver !== 'undefined' && typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+}
+
+/** How long a click waits for the browser's first or next observation (it comes at least `delay` after a change, later on a busy machine). */
+export const OBSERVATION_WAIT_MS = 1500;
+
+/**
+ * The IntersectionObserver v2 tracker; null where the browser has no v2 (it cannot tell).
+ *
+ * Three states from the last observation: outside the viewport (a click can only reach the card
+ * after it was scrolled in, e.g. by Tab or by the click itself, so the next observation is awaited),
+ * inside but not visible (covered, transparent, filtered: refused at once — this is the
+ * clickjacking case), and visible (counts once it has been so for `settleMs`).
+ */
+export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSERVATION_WAIT_MS): VisibilityTracker | null {
+  if (!hasIntersectionV2()) return null;
+  let state: 'unknown' | 'outside' | 'hidden' | 'visible' = 'unknown';
   let visibleSince: number | null = null;
-  let supported = false;
+  let waiting: Array<() => void> = [];
   const observer = new IntersectionObserver(
     (entries) => {
       const last = entries[entries.length - 1] as V2Entry | undefined;
-      if (!last || typeof last.isVisible !== 'boolean') return;
-      supported = true;
-      visibleSince = last.isVisible ? (visibleSince ?? performance.now()) : null;
+      if (!last) return;
+      if (!last.isIntersecting) state = 'outside';
+      else state = last.isVisible ? 'visible' : 'hidden';
+      visibleSince = state === 'visible' ? (visibleSince ?? performance.now()) : null;
+      const woken = waiting;
+      waiting = [];
+      for (const wake of woken) wake();
     },
     { threshold: [0, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
   );
   observer.observe(el);
-  // The first callback comes asynchronously; a browser without v2 never fills `isVisible`.
+  const nextObservation = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      waiting.push(() => (clearTimeout(timer), resolve()));
+    });
   return {
     async confirm() {
-      if (!supported) {
-        await new Promise((r) => setTimeout(r, 150));
-        if (!supported) return true;
-      }
+      if (state === 'unknown' || state === 'outside') await nextObservation();
       if (visibleSince === null) return false;
       const left = visibleSince + settleMs - performance.now();
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       return visibleSince !== null;
     },
-    stop: () => observer.disconnect(),
+    stop: () => {
+      observer.disconnect();
+      for (const wake of waiting) wake();
+      waiting = [];
+    },
   };
 }
 

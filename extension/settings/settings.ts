@@ -109,7 +109,8 @@ function leftoverSecrets(stored: Record<string, unknown>): Secrets {
 
 /**
  * The local layer: storage.local's settings and the secrets kept in the extension's IndexedDB
- * (secrets.ts). A secret still in storage.local counts until it is moved, unless one was stored since.
+ * (secrets.ts). A secret still in storage.local counts until it is moved: this version never
+ * writes one there, so it is the latest written (an older version, a downgrade, a script).
  */
 async function readLocal(secrets: SecretSource, problems: SettingsProblem[]): Promise<Record<string, unknown>> {
   const stored = await readStored();
@@ -118,7 +119,7 @@ async function readLocal(secrets: SecretSource, problems: SettingsProblem[]): Pr
     return {};
   });
   const present = Object.fromEntries(Object.entries(kept).filter(([key, value]) => isSecretKey(key) && value !== undefined));
-  return { ...withoutSecrets(stored), ...leftoverSecrets(stored), ...present };
+  return { ...withoutSecrets(stored), ...present, ...leftoverSecrets(stored) };
 }
 
 async function readManaged(): Promise<Record<string, unknown>> {
@@ -217,29 +218,34 @@ export async function saveSettings(values: Partial<SettingsInput>): Promise<void
 }
 
 /**
- * Writes `patch` and the secrets left in storage.local (`stored`) to IndexedDB, before anything is
- * removed from storage.local: a leftover never overwrites a secret stored since, nor one in `patch`.
+ * Writes the secrets left in storage.local (`stored`) and `patch` to IndexedDB, before anything is
+ * removed from storage.local. A leftover replaces the stored secret: this version never writes
+ * secrets to storage.local, so one found there was written last.
  */
 async function moveLeftovers(stored: Record<string, unknown>, patch: Partial<Record<SecretKey, unknown>>): Promise<void> {
-  const leftovers = leftoverSecrets(stored);
-  const pending = (Object.keys(leftovers) as SecretKey[]).filter((key) => !(key in patch));
-  const kept = pending.length > 0 ? await readSecrets() : {};
-  const moved = Object.fromEntries(pending.filter((key) => kept[key] === undefined).map((key) => [key, leftovers[key]]));
-  if (Object.keys(patch).length + Object.keys(moved).length > 0) await writeSecrets({ ...moved, ...patch });
+  const secrets = { ...leftoverSecrets(stored), ...patch };
+  if (Object.keys(secrets).length > 0) await writeSecrets(secrets);
 }
 
 /**
- * Moves the secrets Huren ≤ this version kept in storage.local's settings (token, hubToken) to
- * the extension's IndexedDB, then removes them from storage.local; the background runs it at
- * start. Idempotent: with nothing left in storage.local it writes nothing. A secret already in
- * IndexedDB was saved later and wins; the stored value moves as it was (readSettings validates it).
+ * Moves the secrets found in storage.local's settings (token, hubToken: where older versions kept
+ * them, or written there since by a script) to the extension's IndexedDB, then removes them from
+ * storage.local. The background runs it at start and whenever storage.local's settings gain one.
+ * Idempotent: with nothing left in storage.local it writes nothing. The value moves as it was
+ * stored (readSettings validates it). Only in the background or the options page.
  */
 export async function migrateSecrets(): Promise<void> {
   const stored = await readStored();
-  if (Object.keys(leftoverSecrets(stored)).length === 0 && !SECRET_KEYS.some((key) => key in stored)) return;
+  if (!SECRET_KEYS.some((key) => key in stored)) return;
   await moveLeftovers(stored, {});
   // Read again: only the secrets go, whatever else changed meanwhile stays.
   await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withoutSecrets(await readStored()) });
+}
+
+/** True when a storage change puts a secret into storage.local's settings (migrateSecrets then moves it). */
+export function secretWritten(changes: Record<string, { newValue?: unknown }>, area: string): boolean {
+  if (area !== 'local' || !(SETTINGS_STORAGE_KEY in changes)) return false;
+  return SECRET_KEYS.some((key) => key in asRecord(changes[SETTINGS_STORAGE_KEY]!.newValue));
 }
 
 /** Calls back whenever local or managed settings change (the options page saving, a policy push). */

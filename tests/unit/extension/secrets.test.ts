@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleStorageMessage } from '../../../extension/background/storage-bridge';
 import { claimSidebar, issueSidebarKey } from '../../../extension/background/sidebar-auth';
-import { loadSettings, migrateSecrets, readSettings, saveSettings, SETTINGS_STORAGE_KEY } from '../../../extension/settings/settings';
+import { loadSettings, migrateSecrets, readSettings, saveSettings, secretWritten, SETTINGS_STORAGE_KEY } from '../../../extension/settings/settings';
 import { remotePlatformToken } from '../../../extension/sidebar/remote-stores';
 import { resultsSource } from '../../../extension/sidebar/services';
 import { STORE } from '../../../extension/storage-bridge/protocol';
@@ -87,12 +87,20 @@ describe('tokens an older version kept in storage.local', () => {
     expect(await loadSettings()).toMatchObject({ token: PLATFORM_TOKEN, hubToken: HUB_TOKEN });
   });
 
-  test('a token saved since wins over the one left behind', async () => {
-    await saveSettings({ token: 'newer' });
+  test('one written to storage.local after the move (a downgrade, a script) is the latest and replaces the kept one', async () => {
+    await saveSettings({ token: 'older' });
     await fakeBrowser.storage.local.set({ [SETTINGS_STORAGE_KEY]: legacy });
+    expect((await loadSettings()).token).toBe(PLATFORM_TOKEN);
     await migrateSecrets();
-    expect(await loadSettings()).toMatchObject({ token: 'newer', hubToken: HUB_TOKEN });
+    expect(await loadSettings()).toMatchObject({ token: PLATFORM_TOKEN, hubToken: HUB_TOKEN });
     expect(await localText()).not.toContain(PLATFORM_TOKEN);
+  });
+
+  test('the background sees a token written to storage.local (secretWritten) and nothing else', () => {
+    expect(secretWritten({ [SETTINGS_STORAGE_KEY]: { newValue: legacy } }, 'local')).toBe(true);
+    expect(secretWritten({ [SETTINGS_STORAGE_KEY]: { newValue: { locale: 'en' } } }, 'local')).toBe(false);
+    expect(secretWritten({ other: { newValue: legacy } }, 'local')).toBe(false);
+    expect(secretWritten({ [SETTINGS_STORAGE_KEY]: { newValue: legacy } }, 'managed')).toBe(false);
   });
 
   test('saving any setting moves them too, without losing them', async () => {

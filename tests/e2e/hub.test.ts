@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type Browser, type Frame } from 'playwright-core';
-import { CHROMIUM, configureExtension, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
+import { CHROMIUM, configureExtension, EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import { spawnDemo, type DemoProcess } from '../../demo/server/spawn.ts';
 import { callAdminSocket } from '../../hub/admin/socket.ts';
 import { adminSocketPath } from '../../hub/start.ts';
@@ -69,6 +69,9 @@ test('the hub token saved on the options page is kept out of storage.local; the 
   const local = await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get(null));
   expect(JSON.stringify(local)).not.toContain(token);
   expect(JSON.stringify(local)).toContain(server.hubUrl);
+  // Nor does the content script ever need one: its bundle does not read the settings or ask for a token.
+  const contentScript = await readFile(join(EXTENSION_DIR, 'content-scripts/emr.js'), 'utf8');
+  for (const word of ['hubToken', 'huren/store/platform-token', 'secrets']) expect(contentScript).not.toContain(word);
   // Yet the hub accepts this browser: the configuration below needs the token, as do the decisions the next tests send.
   await page.getByRole('button', { name: '立即同步' }).click();
   const status = page.getByTestId('hub-status');

@@ -126,7 +126,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
     const body = text === undefined ? undefined : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text || 'null');
     const rel = url.pathname.replace(/^\/fhir\/R4\/?/, '');
-    const answer = await fhir.handle(req.method ?? 'GET', rel, url.search.slice(1), body, `${origin}/fhir/R4`);
+    // Links (next, self) on the host the client asked: the iframe-mode demo asks on huren.demo.localhost, and a
+    // client follows `next` only on its own origin.
+    const answer = await fhir.handle(req.method ?? 'GET', rel, url.search.slice(1), body, `${servedOrigin(origin, req.headers.host, host)}/fhir/R4`);
     sendJson(res, answer.status, answer.body, corsHeaders(), 'application/fhir+json; charset=utf-8');
   }
 
@@ -149,6 +151,33 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         server.close(() => ok());
       }),
   };
+}
+
+const HOST_HEADER = /^([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?$/;
+
+/**
+ * The origin a request was addressed to, for links in answers, when its Host header names this
+ * demo: one of the names that reach this machine (127.0.0.1, [::1], localhost, *.demo.localhost
+ * for the iframe mode, or the address the server listens on) with the server's own port. Any other
+ * Host (a DNS-rebinding name, a typo, a forged header) gets the server's own origin: an arbitrary
+ * Host is never reflected into a link a client will follow. The scheme is the server's (plain
+ * HTTP; no X-Forwarded-Proto is trusted).
+ */
+export function servedOrigin(own: string, hostHeader: string | undefined, listenHost?: string): string {
+  const base = new URL(own);
+  const match = HOST_HEADER.exec((hostHeader ?? '').trim().toLowerCase());
+  if (!match) return own;
+  const [, name, port = ''] = match;
+  const defaultPort = base.protocol === 'https:' ? '443' : '80';
+  if ((port || defaultPort) !== (base.port || defaultPort)) return own;
+  const known =
+    name === '127.0.0.1' ||
+    name === '[::1]' ||
+    name === 'localhost' ||
+    /^([a-z0-9-]+\.)*demo\.localhost$/.test(name!) ||
+    name === base.hostname ||
+    (listenHost !== undefined && name === listenHost.toLowerCase() && listenHost !== '0.0.0.0' && listenHost !== '::');
+  return known ? `${base.protocol}//${name}${base.port ? `:${base.port}` : ''}` : own;
 }
 
 /** The in-house EMR page embeds the widget from the same origin; extension pages need no CORS. */

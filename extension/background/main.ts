@@ -8,6 +8,7 @@ import { handleSyncMessage, registerSync } from './sync';
 import { handleFleetMessage, registerFleetSync } from './fleet';
 import { handleTabBridgeMessage } from './tab-bridge';
 import { migrateIdCardSystem } from '../settings/migrate-id-card';
+import { migrateSecrets, secretWritten } from '../settings/settings';
 import { HurenDb } from '../../shared/storage/db';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
@@ -36,6 +37,15 @@ export function startBackground(): void {
   registerAdapterRefresh();
   registerSync();
   registerFleetSync();
-  // Once per profile: the 身份证号 stored under …1.4 by Huren ≤ 0.1 moves to …1.3 (settings, decisions, audit).
-  void migrateIdCardSystem(new HurenDb()).catch(() => undefined);
+  // Tokens an older version kept in storage.local (readable by content scripts) move to IndexedDB;
+  // then, once per profile, the 身份证号 stored under …1.4 by Huren ≤ 0.1 moves to …1.3 (settings,
+  // decisions, audit). One after the other: both rewrite the stored settings object.
+  let moving = migrateSecrets()
+    .catch(() => undefined)
+    .then(() => migrateIdCardSystem(new HurenDb()))
+    .catch(() => undefined);
+  // A token written into storage.local later (a script, an older copy of the settings) moves at once, one move at a time.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (secretWritten(changes, area)) moving = moving.then(() => migrateSecrets()).catch(() => undefined);
+  });
 }

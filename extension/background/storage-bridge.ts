@@ -7,6 +7,7 @@ import { DexieConsentStore, DexiePaperStore } from '../../shared/storage/paper-c
 import { isStoreMessage, STORE, StoreRequest, type StoreReply } from '../storage-bridge/protocol';
 import { kickOutbox } from './sync-messages';
 import { loadSettings } from '../settings/settings';
+import { readSecrets } from '../settings/secrets';
 import { deliveryTarget } from '../../shared/hub/delivery';
 import { fromExtensionPage, type MessageHandler, type Sender } from './senders';
 import { fromBoundSidebar } from './sidebar-auth';
@@ -54,6 +55,11 @@ async function handle(request: StoreRequest): Promise<unknown> {
     case STORE.consentRecord:
       await new DexieConsentStore(database).record(request.consent);
       return true;
+    case STORE.platformToken: {
+      // Only the platform's token (the sidebar asks the platform itself); the hub's never leaves the background.
+      const { token } = await readSecrets();
+      return token === undefined ? {} : { token };
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { PublicKeyText } from '../../shared/fleet/signed';
 import { CdaSourceSettings } from '../../shared/results/cda/config';
 import { FLEET_STORAGE_KEY, fleetLayer, readFleetState } from './fleet-state';
 import { readBuildLayer } from './build-defaults';
+import { isSecretKey, readSecrets, SECRET_KEYS, writeSecrets, type SecretKey, type Secrets, type SecretSource } from './secrets';
 
 /** Where an active rule pack (互认规则包) comes from. File packs keep their JSON in storage.local. */
 export const PackSource = z.discriminatedUnion('kind', [
@@ -92,8 +93,33 @@ function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-async function readLocal(): Promise<Record<string, unknown>> {
+/** The settings object in storage.local, as stored (it may still hold secrets an older version kept there). */
+async function readStored(): Promise<Record<string, unknown>> {
   return asRecord((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+function withoutSecrets(stored: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(stored).filter(([key]) => !isSecretKey(key)));
+}
+
+/** Secrets an older version left in storage.local (not yet moved by migrateSecrets). */
+function leftoverSecrets(stored: Record<string, unknown>): Secrets {
+  return Object.fromEntries(Object.entries(stored).filter(([key, value]) => isSecretKey(key) && value !== undefined));
+}
+
+/**
+ * The local layer: storage.local's settings and the secrets kept in the extension's IndexedDB
+ * (secrets.ts). A secret still in storage.local counts until it is moved: this version never
+ * writes one there, so it is the latest written (an older version, a downgrade, a script).
+ */
+async function readLocal(secrets: SecretSource, problems: SettingsProblem[]): Promise<Record<string, unknown>> {
+  const stored = await readStored();
+  const kept = await secrets().catch((err: unknown): Secrets => {
+    problems.push({ source: 'local', path: 'secrets', message: `unreadable: ${(err as Error)?.name ?? 'Error'}` });
+    return {};
+  });
+  const present = Object.fromEntries(Object.entries(kept).filter(([key, value]) => isSecretKey(key) && value !== undefined));
+  return { ...withoutSecrets(stored), ...present, ...leftoverSecrets(stored) };
 }
 
 async function readManaged(): Promise<Record<string, unknown>> {
@@ -112,19 +138,27 @@ function pathOf(key: string, path: ReadonlyArray<PropertyKey>): string {
 /** Keys only policy or this browser may set: the hub's configuration never changes where it is reached or what is trusted. */
 const NOT_FROM_HUB: ReadonlySet<string> = new Set(['hubUrl', 'hubToken', 'hubSigningKeys', 'feedbackEndpoint', 'token', 'physician', 'department']);
 
+export interface ReadOptions {
+  /**
+   * Where the locally set secrets come from: by default this document's IndexedDB (background,
+   * options and statistics pages); the sidebar, framed in the EMR page, asks the background.
+   */
+  secrets?: SecretSource;
+}
+
 /**
  * Merges managed policy over the hub's configuration over local values over defaults, key by
  * key; never throws on stored data. The hub's layer is what background/fleet.ts verified and kept.
  */
-export async function readSettings(): Promise<SettingsReport> {
-  const [local, managed, build] = await Promise.all([readLocal(), readManaged(), readBuildLayer()]);
+export async function readSettings(options: ReadOptions = {}): Promise<SettingsReport> {
+  const problems: SettingsProblem[] = [];
+  const [local, managed, build] = await Promise.all([readLocal(options.secrets ?? readSecrets, problems), readManaged(), readBuildLayer()]);
   const hubUrl = [managed.hubUrl, build.locked.hubUrl, local.hubUrl].find((v) => typeof v === 'string' && Settings.shape.hubUrl.safeParse(v).success) as string | undefined;
   const fleet = Object.fromEntries(Object.entries(fleetLayer(await readFleetState(hubUrl))).filter(([k]) => !NOT_FROM_HUB.has(k)));
   const merged: Record<string, unknown> = {};
   const managedKeys: SettingsKey[] = [];
   const fleetKeys: SettingsKey[] = [];
   const buildKeys: SettingsKey[] = [];
-  const problems: SettingsProblem[] = [];
   for (const key of SETTINGS_KEYS) {
     // A hospital build's package sits at both ends: its hub and keys under policy only, its defaults under everything.
     for (const [source, layer] of [['managed', managed], ['build', build.locked], ['hub', fleet], ['local', local], ['build', build.defaults]] as const) {
@@ -144,8 +178,8 @@ export async function readSettings(): Promise<SettingsReport> {
 }
 
 /** The settings in effect: managed policy overrides local values, which override defaults. */
-export async function loadSettings(): Promise<Settings> {
-  return (await readSettings()).settings;
+export async function loadSettings(options: ReadOptions = {}): Promise<Settings> {
+  return (await readSettings(options)).settings;
 }
 
 export class SettingsError extends Error {
@@ -158,22 +192,60 @@ export class SettingsError extends Error {
  * Stores the given keys locally (validating each), leaving every other stored key as it was;
  * a key given as undefined is cleared. Throws SettingsError without writing anything if any value
  * is invalid. Local values under a managed key are stored but stay overridden by policy.
+ * Secrets (token, hubToken) go to the extension's IndexedDB, never to storage.local; one an older
+ * version left there is moved first. Call it only from extension-origin top-level documents.
  */
 export async function saveSettings(values: Partial<SettingsInput>): Promise<void> {
   const problems: SettingsProblem[] = [];
-  const next = { ...(await readLocal()) };
+  const stored = await readStored();
+  const next = withoutSecrets(stored);
+  const secrets: Partial<Record<SecretKey, unknown>> = {};
   for (const [key, value] of Object.entries(values)) {
     if (!(SETTINGS_KEYS as string[]).includes(key)) continue;
+    const target: Record<string, unknown> = isSecretKey(key) ? secrets : next;
     if (value === undefined) {
-      delete next[key];
+      if (isSecretKey(key)) secrets[key] = undefined;
+      else delete next[key];
       continue;
     }
     const parsed = Settings.shape[key as SettingsKey].safeParse(value);
-    if (parsed.success) next[key] = parsed.data;
+    if (parsed.success) target[key] = parsed.data;
     else for (const issue of parsed.error.issues) problems.push({ source: 'local', path: pathOf(key, issue.path), message: issue.message });
   }
   if (problems.length > 0) throw new SettingsError(problems);
+  await moveLeftovers(stored, secrets);
   await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: next });
+}
+
+/**
+ * Writes the secrets left in storage.local (`stored`) and `patch` to IndexedDB, before anything is
+ * removed from storage.local. A leftover replaces the stored secret: this version never writes
+ * secrets to storage.local, so one found there was written last.
+ */
+async function moveLeftovers(stored: Record<string, unknown>, patch: Partial<Record<SecretKey, unknown>>): Promise<void> {
+  const secrets = { ...leftoverSecrets(stored), ...patch };
+  if (Object.keys(secrets).length > 0) await writeSecrets(secrets);
+}
+
+/**
+ * Moves the secrets found in storage.local's settings (token, hubToken: where older versions kept
+ * them, or written there since by a script) to the extension's IndexedDB, then removes them from
+ * storage.local. The background runs it at start and whenever storage.local's settings gain one.
+ * Idempotent: with nothing left in storage.local it writes nothing. The value moves as it was
+ * stored (readSettings validates it). Only in the background or the options page.
+ */
+export async function migrateSecrets(): Promise<void> {
+  const stored = await readStored();
+  if (!SECRET_KEYS.some((key) => key in stored)) return;
+  await moveLeftovers(stored, {});
+  // Read again: only the secrets go, whatever else changed meanwhile stays.
+  await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withoutSecrets(await readStored()) });
+}
+
+/** True when a storage change puts a secret into storage.local's settings (migrateSecrets then moves it). */
+export function secretWritten(changes: Record<string, { newValue?: unknown }>, area: string): boolean {
+  if (area !== 'local' || !(SETTINGS_STORAGE_KEY in changes)) return false;
+  return SECRET_KEYS.some((key) => key in asRecord(changes[SETTINGS_STORAGE_KEY]!.newValue));
 }
 
 /** Calls back whenever local or managed settings change (the options page saving, a policy push). */

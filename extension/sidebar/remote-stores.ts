@@ -53,6 +53,12 @@ export const remoteConsentStore: ConsentStore = {
   record: async (consent) => void (await ask<boolean>({ type: STORE.consentRecord, consent })),
 };
 
+/**
+ * The platform token as set on the options page, from the background: framed in the EMR page, the
+ * sidebar cannot open the extension's IndexedDB where it is kept (settings/secrets.ts).
+ */
+export const remotePlatformToken = async (): Promise<{ token?: unknown }> => ask<{ token?: unknown }>({ type: STORE.platformToken });
+
 const POLL_MS = 5_000;
 
 /** Outbox status from the background (the sender runs there); polled while the panel shows it. */

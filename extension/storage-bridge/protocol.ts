@@ -22,6 +22,8 @@ export const STORE = {
   paperFor: 'huren/store/paper-for',
   consentGet: 'huren/store/consent-get',
   consentRecord: 'huren/store/consent-record',
+  /** The platform token set on the options page (kept in the background's IndexedDB, never in storage.local). */
+  platformToken: 'huren/store/platform-token',
 } as const;
 
 const Fetch = z.object({
@@ -42,6 +44,7 @@ export const StoreRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal(STORE.paperFor), patient: PatientIdentifier }),
   z.object({ type: z.literal(STORE.consentGet), patient: PatientIdentifier }),
   z.object({ type: z.literal(STORE.consentRecord), consent: ConsentRecord }),
+  z.object({ type: z.literal(STORE.platformToken) }),
 ]);
 export type StoreRequest = z.infer<typeof StoreRequest>;
 

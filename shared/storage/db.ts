@@ -86,6 +86,22 @@ export const SCHEMA_V6 = {
   consent: 'patientKey',
 } as const;
 
+/**
+ * The extension's secrets (the platform token, the hub's ingest token): kept here rather than in
+ * storage.local, which the content script in the EMR page can read. A content script opening
+ * IndexedDB gets the page's origin, never this database. Never used by the widget.
+ */
+export const SCHEMA_V7 = {
+  secrets: 'key',
+} as const;
+
+/** One secret setting (extension/settings/secrets.ts). */
+export interface SecretRow {
+  key: string;
+  /** As the options page saved it (validated on reading, like the other settings). */
+  value: unknown;
+}
+
 /** A paper report as stored: keyed by the hashed patient like the cache and the decisions. */
 export interface PaperRow {
   id: string;
@@ -141,6 +157,7 @@ export class HurenDb extends Dexie {
   events!: Table<EventRow, string>;
   paper!: Table<PaperRow, string>;
   consent!: Table<ConsentRow, string>;
+  secrets!: Table<SecretRow, string>;
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -159,5 +176,7 @@ export class HurenDb extends Dexie {
     this.version(4).stores(SCHEMA_V4);
     this.version(5).stores(SCHEMA_V5);
     this.version(6).stores(SCHEMA_V6);
+    // Filled by the background from storage.local (migrateSecrets): an upgrade transaction cannot wait on browser.storage.
+    this.version(7).stores(SCHEMA_V7);
   }
 }

@@ -92,6 +92,10 @@ test('SIGKILL mid-batch and restart: 0 acknowledged entries lost, 0 stored twice
   const browser: ExtensionBrowser = await launchWithExtension({ userDataDir: join(tmp, 'profile'), extensionDir });
   cleanup.push(() => browser.context.close());
   await configureExtension(browser.serviceWorker, { hubUrl: proxyUrl, hubToken: token });
+  // A token written into storage.local (as older versions kept it) moves at once to the extension's IndexedDB, where content scripts cannot read it; the sends below still carry it.
+  const localText = () => browser.serviceWorker.evaluate(async () => JSON.stringify(await (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<unknown> } } } }).chrome.storage.local.get(null)));
+  await until(async () => !(await localText()).includes(token), 5_000, 'the hub token to leave storage.local');
+  expect(await localText()).toContain(proxyUrl);
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/hub-test.html`);
   await page.waitForFunction(() => '__hurenHubTest' in globalThis);

@@ -59,6 +59,13 @@ beforeEach(async () => {
 const sync = async (dbName = `fleet-${crypto.randomUUID()}`) => syncFleet(await loadSettings(), { fetch: hubFetch, db: new HurenDb(dbName) });
 
 describe('fleet configuration in the extension', () => {
+  test('the hub token is kept in the extension\'s IndexedDB, not in storage.local (content scripts read that), and the sync still authenticates', async () => {
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain(token);
+    await sync();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.status !== 401)).toBe(true);
+  });
+
   test('says so when the hub has no configuration for the hospital yet', async () => {
     const state = await sync();
     expect(state?.lastError).toMatch(/尚未为本院下发配置/);

@@ -73,23 +73,23 @@ describe('saving settings', () => {
   beforeEach(() => fakeBrowser.reset());
 
   test('saves the given keys and leaves the others as stored', async () => {
-    await local({ token: 't', somethingElse: 1 });
+    await local({ department: '心内科', somethingElse: 1 });
     await saveSettings({ fhirBaseUrl: 'https://p.example/fhir/R4', physician: '王芳' });
-    expect(await stored()).toEqual({ token: 't', somethingElse: 1, fhirBaseUrl: 'https://p.example/fhir/R4', physician: '王芳' });
+    expect(await stored()).toEqual({ department: '心内科', somethingElse: 1, fhirBaseUrl: 'https://p.example/fhir/R4', physician: '王芳' });
   });
 
   test('undefined clears a key', async () => {
-    await local({ token: 't' });
-    await saveSettings({ token: undefined });
+    await local({ department: '心内科' });
+    await saveSettings({ department: undefined });
     expect(await stored()).toEqual({});
   });
 
   test('an invalid value saves nothing and says where', async () => {
-    await local({ token: 't' });
+    await local({ department: '心内科' });
     const error = await saveSettings({ physician: '王芳', adapters: [{ ...adapter, id: '' }] as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SettingsError);
     expect((error as SettingsError).problems).toMatchObject([{ path: 'adapters[0].id' }]);
-    expect(await stored()).toEqual({ token: 't' });
+    expect(await stored()).toEqual({ department: '心内科' });
   });
 
   test('the old full-object call still works (the sidebar and widget keep their fields)', async () => {

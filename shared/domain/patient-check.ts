@@ -10,6 +10,7 @@
  *
  * Pure: no DOM, no clock of its own (`today` is passed), no patient data in any message.
  */
+import { ID_CARD_OID, ID_CARD_SYSTEM, LEGACY_ID_CARD_SYSTEM } from './codes';
 import type { PatientContext, PatientIdentifier } from './encounter';
 
 export type Sex = 'male' | 'female';
@@ -38,8 +39,8 @@ export type PatientCheck =
   /** Nothing could be compared (no 身份证号, nothing from the platform). */
   | { verdict: 'unknown' };
 
-/** The FHIR identifier system of the 身份证号 (OID 2.16.156.10011.1.3, DE02.01.030.00). */
-export const ID_CARD_OIDS = ['2.16.156.10011.1.3', 'urn:oid:2.16.156.10011.1.3'];
+/** Systems naming a 身份证号: its OID (DE02.01.030.00) bare or as urn:oid, and the system Huren 0.1 used. */
+const ID_CARD_SYSTEMS = [ID_CARD_OID, ID_CARD_SYSTEM, LEGACY_ID_CARD_SYSTEM];
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -78,7 +79,7 @@ export function decodeIdCard(value: string): IdCardFacts | undefined {
 
 /** Whether the identifier may be a 身份证号: its system says so, or it names none. */
 function mayBeIdCard(identifier: PatientIdentifier): boolean {
-  return identifier.system === undefined || ID_CARD_OIDS.includes(identifier.system.trim());
+  return identifier.system === undefined || ID_CARD_SYSTEMS.includes(identifier.system.trim());
 }
 
 /** 男/女 however written (男性, M, male, GB/T 2261.1 code 1/2); undefined for anything else (未知, other). */
@@ -176,3 +177,19 @@ export function checkPatient(page: PatientContext, platform: PlatformPatient | u
 }
 
 const ORDER: CheckedField[] = ['name', 'gender', 'age', 'birthDate'];
+
+/**
+ * Thrown where a decision would be stored for a patient whose identity check failed: no
+ * recognition (互认) or re-test decision is recorded under an identifier the page contradicts.
+ */
+export class WrongPatientError extends Error {
+  constructor(readonly fields: CheckedField[]) {
+    super(`patient mismatch: ${fields.join(', ')}`);
+    this.name = 'WrongPatientError';
+  }
+}
+
+/** Throws WrongPatientError on a mismatch: the guard in front of storing a decision. */
+export function refuseWrongPatient(check: PatientCheck): void {
+  if (check.verdict === 'mismatch') throw new WrongPatientError(check.fields);
+}

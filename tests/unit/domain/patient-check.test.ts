@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ageOn, checkPatient, decodeIdCard, idCardCheckChar, normalizeName, parseAgeYears, type PlatformPatient } from '../../../shared/domain/patient-check.ts';
+import { ageOn, checkPatient, decodeIdCard, idCardCheckChar, normalizeName, parseAgeYears, refuseWrongPatient, WrongPatientError, type PlatformPatient } from '../../../shared/domain/patient-check.ts';
 import type { PatientContext } from '../../../shared/domain/encounter.ts';
 
 /** A valid 18-digit 身份证号 for a birth date and sex (area 110101, sequence `seq`). */
@@ -89,7 +89,7 @@ describe('checkPatient', () => {
     // No gender, no age, no platform: nothing to compare.
     expect(checkPatient(page({ id: idCard(A.birthDate, A.sex), name: A.name }), undefined, TODAY)).toEqual({ verdict: 'unknown' });
     // A 门诊号 tells nothing; a platform without names does not judge the page's name.
-    const outpatient: PatientContext = { identifier: { system: 'urn:oid:1.2.3', value: '11010119800517121X' }, name: A.name, gender: '女' };
+    const outpatient: PatientContext = { identifier: { system: 'urn:oid:2.16.156.10011.1.11', value: '11010119800517121X' }, name: A.name, gender: '女' };
     expect(checkPatient(outpatient, { gender: 'female' }, TODAY)).toEqual({ verdict: 'consistent', compared: ['gender'] });
     expect(checkPatient(page({ id: 'MZ0001', name: A.name, gender: '男', age: '不详' }), { birthDate: A.birthDate }, TODAY)).toEqual({ verdict: 'unknown' });
     // 未知 on the page is not a gender.
@@ -103,6 +103,14 @@ describe('checkPatient', () => {
     expect(checkPatient(p('46岁'), undefined, dayBefore).verdict).toBe('consistent');
     expect(checkPatient(p('46岁'), undefined, new Date(Date.UTC(2026, 3, 1))).verdict).toBe('mismatch');
     expect(checkPatient(p('44岁'), undefined, dayBefore).verdict).toBe('mismatch');
+  });
+});
+
+describe('the decision guard', () => {
+  it('refuses a mismatch with the fields, lets consistent and unknown through', () => {
+    expect(() => refuseWrongPatient({ verdict: 'mismatch', fields: ['gender'] })).toThrow(WrongPatientError);
+    expect(() => refuseWrongPatient({ verdict: 'consistent', compared: ['gender'] })).not.toThrow();
+    expect(() => refuseWrongPatient({ verdict: 'unknown' })).not.toThrow();
   });
 });
 

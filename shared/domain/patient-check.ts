@@ -10,20 +10,22 @@
  *
  * Pure: no DOM, no clock of its own (`today` is passed), no patient data in any message.
  */
+import { z } from 'zod';
 import { ID_CARD_OID, ID_CARD_SYSTEM, LEGACY_ID_CARD_SYSTEM } from './codes';
 import type { PatientContext, PatientIdentifier } from './encounter';
 
 export type Sex = 'male' | 'female';
 
 /** What the results source (区域平台) says about the patient it found; every field optional. */
-export interface PlatformPatient {
+export const PlatformPatient = z.object({
   /** Names as the platform writes them (FHIR HumanName text, or family + given; CDA patient/name). */
-  names?: string[];
+  names: z.array(z.string().max(64)).max(20).optional(),
   /** FHIR administrative gender (male/female/other/unknown), or 男/女, or GB/T 2261.1 codes 1/2. */
-  gender?: string;
+  gender: z.string().max(16).optional(),
   /** YYYY-MM-DD (or a longer ISO date-time: the date part is compared). */
-  birthDate?: string;
-}
+  birthDate: z.string().max(40).optional(),
+});
+export type PlatformPatient = z.infer<typeof PlatformPatient>;
 
 /**
  * The fields that can differ: `gender` (page, 身份证号 or platform disagree), `age` (the page's age

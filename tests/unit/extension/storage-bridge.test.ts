@@ -49,10 +49,12 @@ describe('background storage bridge (the sidebar keeps no storage of its own)', 
   });
 
   test('the results cache round-trips through the bridge', async () => {
-    const fetch = { patientFound: true, results: [wbc, chestCt], unreadable: 1, fetchedAt: new Date().toISOString() };
+    const fetch = { patientFound: true, patient: { names: ['张伟'], gender: 'male' }, results: [wbc, chestCt], unreadable: 1, fetchedAt: new Date().toISOString() };
     await expect(ask({ type: STORE.cachePut, patient, fetch, sourceId: 'fhir:x' })).resolves.toEqual({ ok: true, value: true });
-    const got = (await ask({ type: STORE.cacheGet, patient, sourceId: 'fhir:x' })) as { ok: true; value: { results: unknown[]; unreadable: number } };
+    const got = (await ask({ type: STORE.cacheGet, patient, sourceId: 'fhir:x' })) as { ok: true; value: { results: unknown[]; unreadable: number; patient: unknown } };
     expect(got.value.results).toHaveLength(2);
+    // What the platform said about the patient comes back with the cached results (identity-checked in the panel).
+    expect(got.value.patient).toEqual({ names: ['张伟'], gender: 'male' });
     expect(got.value.unreadable).toBe(1);
     await expect(ask({ type: STORE.cacheGet, patient, sourceId: 'fhir:other' })).resolves.toEqual({ ok: true, value: null });
   });

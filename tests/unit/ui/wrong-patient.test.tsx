@@ -82,6 +82,19 @@ describe('wrong patient (患者身份不一致)', () => {
     expect(kinds(audit)).toEqual(['patient-mismatch']);
   });
 
+  test('a cached answer shown while the platform is asked is checked too: B’s cached results never show under A', async () => {
+    const cached = { patientFound: true, patient: { names: ['李娜'], gender: 'female' }, results: B_RESULTS, unreadable: 0, fetchedAt: '2026-11-22T01:00:00Z' };
+    const pending: ResultsSource = {
+      id: 'slow-platform',
+      fetchResults: () => new Promise(() => undefined),
+      cachedResults: async () => cached,
+    };
+    setup(pageA(A_ID), pending);
+    const alert = await screen.findByText(/患者身份不一致/);
+    expect(alert.closest('[role="alert"]')!.textContent).toContain('不一致：姓名、性别');
+    expect(screen.queryAllByRole('article')).toHaveLength(0);
+  });
+
   test('in English', async () => {
     setup(pageA(B_ID), platform({}), 'en');
     const alert = await screen.findByRole('alert');

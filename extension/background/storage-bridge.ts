@@ -9,7 +9,12 @@ import { kickOutbox } from './sync-messages';
 import { loadSettings } from '../settings/settings';
 import { readSecrets } from '../settings/secrets';
 import { deliveryTarget } from '../../shared/hub/delivery';
-import { fromExtensionPage, type MessageHandler, type Sender } from './senders';
+import { fromExtensionPage, fromSidebar, type MessageHandler, type Sender } from './senders';
+import { EXT, type Decision } from '../../shared/domain/decision';
+import { checkPatient } from '../../shared/domain/patient-check';
+import { patientKey } from '../../shared/ui/panel/patient-key';
+import { contextKey } from '../messaging/protocol';
+import { StoredContext } from './context-store';
 import { fromBoundSidebar } from './sidebar-auth';
 import { browser } from 'wxt/browser';
 
@@ -72,8 +77,28 @@ export const handleStorageMessage: MessageHandler = (message, sender) => {
   if (!fromExtensionPage(sender)) return Promise.resolve({ ok: false, error: 'forbidden' } satisfies StoreReply);
   const parsed = StoreRequest.safeParse(message);
   if (!parsed.success) return Promise.resolve({ ok: false, error: `invalid: ${parsed.error.issues[0]?.path.join('.')}` } satisfies StoreReply);
-  return trusted(sender).then((ok) => (ok ? answer(parsed.data) : ({ ok: false, error: 'forbidden' } satisfies StoreReply)));
+  return trusted(sender).then(async (ok) => {
+    if (!ok) return { ok: false, error: 'forbidden' } satisfies StoreReply;
+    if (parsed.data.type === STORE.saveDecision && !(await tabPatientAllows(sender, parsed.data.decision))) return { ok: false, error: 'wrong-patient' } satisfies StoreReply;
+    return answer(parsed.data);
+  });
 };
+
+/**
+ * The decision boundary in the background (患者身份核对): a sidebar stores a decision only for the
+ * patient its tab's page shows now, and only when that patient does not contradict its own
+ * 身份证号 (sex, age). The panel refuses too, and also on the platform's word; this is the check
+ * that holds whatever the sidebar sends.
+ */
+async function tabPatientAllows(sender: Sender, decision: Decision): Promise<boolean> {
+  if (!fromSidebar(sender)) return true; // our own pages (statistics, options) store no decisions of a tab
+  const key = contextKey(sender.tab.id);
+  const stored = StoredContext.safeParse((await browser.storage.session.get(key))[key]);
+  const context = stored.success ? stored.data.context : null;
+  if (!context) return false;
+  if (patientKey(decision.extension[EXT].patient) !== patientKey(context.patient.identifier)) return false;
+  return checkPatient(context.patient, undefined, new Date()).verdict !== 'mismatch';
+}
 
 /**
  * Our own top-level pages (options, statistics), or the sidebar Huren injected in its tab. A copy

@@ -4,9 +4,13 @@
  * every load) but they do have the labels the physician reads. A field finds its label by visible
  * text and takes the value beside it, so it survives generated ids and reordered columns.
  *
+ * Only what the physician sees is read (visible.ts): a hidden label, a hidden value cell or a
+ * hidden part of a cell is passed over, so a hidden first match cannot stand in for the shown one.
+ *
  * Content-script code: plain DOM, no dependencies. Elements are compared by tag name, not
  * instanceof, because a frame's elements belong to that frame's window.
  */
+import { isVisible, queryVisible, visibleText } from './visible';
 
 /** How the value sits relative to its label. */
 export type Take = 'auto' | 'for' | 'next-cell' | 'next-sibling' | 'column' | 'rest';
@@ -54,7 +58,7 @@ function compileMatcher(rule: LabelRule): ((text: string) => boolean) | undefine
 
 function isHidden(el: Element): boolean {
   // Hidden templates and ExtJS's off-screen measuring elements carry labels too.
-  return el.closest('[hidden], template, script, style, [aria-hidden="true"]') !== null;
+  return el.closest('[hidden], template, script, style, [aria-hidden="true"]') !== null || !isVisible(el);
 }
 
 /**
@@ -111,14 +115,18 @@ function inlineMatcher(rule: LabelRule): ((text: string) => boolean) | undefined
   return re && ((text) => re.test(text));
 }
 
-/** The value of a form control or the text of an element (a cell holding only a control gives the control's value). */
+/**
+ * The value of a form control or the visible text of an element (a cell holding only a control
+ * gives the first visible control's value); nothing for an element the physician cannot see.
+ */
 export function valueOf(el: Element, attribute?: string): string | undefined {
+  if (!isVisible(el)) return undefined;
   if (attribute) return el.getAttribute(attribute) ?? undefined;
   const control = controlValue(el);
   if (control !== undefined) return control;
-  const text = collapse(el.textContent ?? '');
+  const text = collapse(visibleText(el));
   if (text) return text;
-  const inner = el.querySelector('input, select, textarea');
+  const inner = queryVisible(el, 'input, select, textarea');
   return inner ? controlValue(inner) : undefined;
 }
 
@@ -150,11 +158,11 @@ function isCell(el: Element): boolean {
   return el.matches(CELL);
 }
 
-/** The next cell in the same row: the cell after the label's, skipping none. */
+/** The next cell in the same row: the first visible cell after the label's (a hidden cell between them is passed over). */
 function nextCell(label: Element): Element | undefined {
   const cell = cellOf(label);
   if (!cell) return undefined;
-  for (let next = cell.nextElementSibling; next; next = next.nextElementSibling) if (isCell(next)) return next;
+  for (let next = cell.nextElementSibling; next; next = next.nextElementSibling) if (isCell(next) && isVisible(next)) return next;
   return undefined;
 }
 
@@ -164,14 +172,14 @@ function forTarget(label: Element): Element | undefined {
   return id ? (label.ownerDocument.getElementById(id) ?? undefined) : undefined;
 }
 
-/** The next sibling with text: an element (`<dt>` → `<dd>`, `<span>` → `<span>`) or a bare text node. */
+/** The next visible sibling with text: an element (`<dt>` → `<dd>`, `<span>` → `<span>`) or a bare text node. */
 function nextSibling(label: Element): Element | Text | undefined {
   for (let node = label.nextSibling; node; node = node.nextSibling) {
     if (node.nodeType === 3 /* text */) {
       if (node.nodeValue?.trim()) return node as Text;
       continue;
     }
-    if (node.nodeType === 1) return node as Element;
+    if (node.nodeType === 1 && isVisible(node as Element)) return node as Element;
   }
   // `<div><span>姓名：</span></div><div>张伟</div>`: the label is alone in its wrapper; try the wrapper's sibling.
   const parent = label.parentElement;
@@ -180,8 +188,8 @@ function nextSibling(label: Element): Element | Text | undefined {
 }
 
 function nextSiblingOfWrapper(wrapper: Element): Element | undefined {
-  const next = wrapper.nextElementSibling;
-  return next ?? undefined;
+  for (let next = wrapper.nextElementSibling; next; next = next.nextElementSibling) if (isVisible(next)) return next;
+  return undefined;
 }
 
 /** Cells of one row: `<tr>` cells, the first `<tr>` inside an ExtJS row table, or ARIA cells. */
@@ -224,12 +232,12 @@ function firstDataRow(label: Element): Element | undefined {
   const table = headerRow.closest('table');
   if (table) {
     const rows = [...table.querySelectorAll('tr')];
-    return rows.slice(rows.indexOf(headerRow as HTMLTableRowElement) + 1).find((r) => rowCells(r).length > 0);
+    return rows.slice(rows.indexOf(headerRow as HTMLTableRowElement) + 1).find((r) => rowCells(r).length > 0 && isVisible(r));
   }
   // ARIA grid: the next row in the grid.
   const grid = headerRow.closest('[role="grid"], [role="table"], [role="treegrid"]');
   const rows = grid ? [...grid.querySelectorAll('[role="row"]')] : [];
-  return rows[rows.indexOf(headerRow) + 1];
+  return rows.slice(rows.indexOf(headerRow) + 1).find(isVisible);
 }
 
 function auto(label: Element): Take {
@@ -238,14 +246,10 @@ function auto(label: Element): Take {
   return 'next-sibling';
 }
 
-/** Scope of the search: `within` inside the root, else the root itself. */
+/** Scope of the search: the first visible `within` inside the root, else the root itself. */
 function scope(root: ParentNode, within: string | undefined): ParentNode | undefined {
   if (!within) return root;
-  try {
-    return root.querySelector(within) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return queryVisible(root, within) ?? undefined;
 }
 
 /**
@@ -269,7 +273,7 @@ export function readByLabel(root: ParentNode, rule: LabelRule & { attribute?: st
   if (take === 'rest') {
     const re = inlinePattern(rule);
     for (const label of re ? findLabels(where, rule, true) : []) {
-      const m = re!.exec(label.textContent ?? '');
+      const m = re!.exec(visibleText(label));
       const value = m?.[1] ? collapse(m[1]) : '';
       if (value) return value;
     }
@@ -283,7 +287,8 @@ export function readByLabel(root: ParentNode, rule: LabelRule & { attribute?: st
         const column = columnIndex(label);
         return r && column !== undefined ? cellAt(r, column) : undefined;
       })();
-    if (!target) continue;
+    // A hidden target (a hidden `<label for>` control, a hidden column cell) is no value the physician sees.
+    if (!target || (target.nodeType === 1 && !isVisible(target as Element))) continue;
     const value = target.nodeType === 3 ? collapse(target.nodeValue ?? '') : valueOf(target as Element, rule.attribute);
     // The first label that has a value wins; an empty value cell means "no value here", not "look further".
     return clean(value);

@@ -9,8 +9,13 @@
  * CSS selectors); or, with `frameUrl`, by the content script running inside the frame whose URL
  * matches — the way to read frames served from another origin, which the top page cannot open.
  * Each frame reports what it read; the background merges the reports of one tab.
+ *
+ * Visible elements only (visible.ts): a selector's first *visible* match is read, its visible
+ * text; hidden order rows, a hidden note field and hidden frames are passed over, so a hidden
+ * element carrying another patient's 身份证号 is never the one read (security review, issue 14).
  */
 import { collapse, readByLabel, type Take } from './label-field';
+import { queryAllVisible, queryVisible, visibleText } from './visible';
 
 /**
  * A path of same-origin frames from the reading document to the document holding a field: each
@@ -151,7 +156,8 @@ export function frameReader(adapter: SiteAdapter, frameUrl: string, isTop: boole
 export function frameDocument(top: Document, path: FramePath | undefined): Document | undefined {
   let doc: Document | undefined = top;
   for (const selector of path ?? []) {
-    const el = query(doc, selector);
+    // A hidden frame is no part of what the physician sees.
+    const el = queryVisible(doc, selector);
     if (!el || !('contentDocument' in el)) return undefined;
     try {
       doc = (el as HTMLIFrameElement).contentDocument ?? undefined;
@@ -161,23 +167,6 @@ export function frameDocument(top: Document, path: FramePath | undefined): Docum
     if (!doc) return undefined;
   }
   return doc;
-}
-
-/** querySelector that treats a malformed selector as "not found" rather than throwing. */
-export function query(root: ParentNode, selector: string): Element | null {
-  try {
-    return root.querySelector(selector);
-  } catch {
-    return null;
-  }
-}
-
-function queryAll(root: ParentNode, selector: string): Element[] {
-  try {
-    return [...root.querySelectorAll(selector)];
-  } catch {
-    return [];
-  }
 }
 
 function applyPattern(text: string, pattern: string | undefined): string | undefined {
@@ -202,9 +191,10 @@ export function readField(root: ParentNode | undefined, rule: FieldRule | undefi
     return text === undefined ? undefined : applyPattern(text, rule.pattern);
   }
   if (!rule.selector) return undefined;
-  const el = query(root, rule.selector);
+  // The first match the physician sees, not the first in the DOM.
+  const el = queryVisible(root, rule.selector);
   if (!el) return undefined;
-  const raw = rule.attribute ? el.getAttribute(rule.attribute) : el.textContent;
+  const raw = rule.attribute ? el.getAttribute(rule.attribute) : visibleText(el);
   if (raw == null) return undefined;
   return applyPattern(collapse(raw), rule.pattern);
 }
@@ -235,7 +225,7 @@ export function readPart(doc: Document, reader: FrameReader): FramePart {
     const orders = reader.orders;
     const ordersDoc = frameDocument(doc, orders.frame ?? reader.frame);
     part.orders = [];
-    for (const row of ordersDoc ? queryAll(ordersDoc, orders.item) : []) {
+    for (const row of ordersDoc ? queryAllVisible(ordersDoc, orders.item) : []) {
       const name = readField(row, orders.name, row);
       if (name) part.orders.push({ name, code: readField(row, orders.code, row) });
     }
@@ -275,6 +265,6 @@ export function readContext(top: Document, adapter: SiteAdapter): RawContext | u
 export function noteElement(top: Document, reader: FrameReader | SiteAdapter): HTMLElement | undefined {
   if (!reader.note) return undefined;
   const doc = frameDocument(top, reader.note.frame ?? reader.frame);
-  const el = doc ? query(doc, reader.note.selector) : null;
+  const el = doc ? queryVisible(doc, reader.note.selector) : null;
   return (el as HTMLElement | null) ?? undefined;
 }

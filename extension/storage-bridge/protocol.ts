@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuditEvent } from '../../shared/audit/event';
+import { PlatformPatient } from '../../shared/domain/patient-check';
 import { Decision } from '../../shared/domain/decision';
 import { PatientIdentifier } from '../../shared/domain/encounter';
 import { ExternalResult } from '../../shared/domain/external-result';
@@ -28,6 +29,7 @@ export const STORE = {
 
 const Fetch = z.object({
   patientFound: z.boolean(),
+  patient: PlatformPatient.optional(),
   results: z.array(ExternalResult).max(20_000),
   unreadable: z.number().int().nonnegative(),
   fetchedAt: z.iso.datetime({ offset: true }),

@@ -76,8 +76,18 @@ export type ConsentMethod = z.infer<typeof ConsentMethod>;
  */
 export const ConsentEvent = z.object({ kind: z.literal('consent'), ...base, method: ConsentMethod, granted: z.boolean() });
 
+/** The fields of a 患者身份不一致 (shared/domain/patient-check.ts), never their values. */
+export const MismatchedField = z.enum(['name', 'gender', 'age', 'birthDate']);
+
+/**
+ * 患者身份不一致: the patient the page showed did not match what its 身份证号 or the platform says
+ * (which fields, never their values); the panel showed a wrong-patient warning and nothing else.
+ * `patient` is the identifier the page gave. Kept in the local trail only (not sent to the hub).
+ */
+export const PatientMismatchEvent = z.object({ kind: z.literal('patient-mismatch'), ...base, fields: z.array(MismatchedField).min(1).max(4) });
+
 /** 审计记录: one thing a physician did with a patient's external results. */
-export const AuditEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, DecidedEvent, ConsentEvent]);
+export const AuditEvent = z.discriminatedUnion('kind', [ViewedEvent, PromptedEvent, OpenedEvent, CitedEvent, DecidedEvent, ConsentEvent, PatientMismatchEvent]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditKind = AuditEvent['kind'];
 

@@ -15,7 +15,7 @@ export interface AuditLogOptions {
 }
 
 /** The outbox row of an event for the hub; its uuid is the audit row's id. */
-export function hubEventRow(uuid: string, hospital: string, event: Exclude<AuditEvent, { kind: 'decided' }>, target?: string): EventRow {
+export function hubEventRow(uuid: string, hospital: string, event: Exclude<AuditEvent, { kind: 'decided' | 'patient-mismatch' }>, target?: string): EventRow {
   return { uuid, at: Date.parse(event.at), entry: { uuid, hospital, event }, state: 'pending', attempts: 0, nextAttemptAt: 0, ...(target !== undefined ? { target } : {}) };
 }
 
@@ -54,7 +54,8 @@ export abstract class StoredAuditLog implements AuditLog {
       const event = parsed.data;
       const id = this.uuid();
       await this.addRow({ id, at: Date.parse(event.at), kind: event.kind, event });
-      if (this.hub && event.kind !== 'decided') {
+      // Decisions travel as feedback; a 患者身份不一致 stays in the local trail (the hub takes no such event).
+      if (this.hub && event.kind !== 'decided' && event.kind !== 'patient-mismatch') {
         const hospital = await this.hub.hospital();
         if (hospital !== null) {
           await this.addEventRow(hubEventRow(id, hospital, event, this.hub.target));

@@ -39,7 +39,8 @@ export const decisionColumns: Column<Decision>[] = [
   { header: '卡片编号', value: (d) => d.card },
 ];
 
-const KIND: Record<AuditEvent['kind'], string> = { viewed: '调阅外院结果', prompted: '提示可互认', opened: '打开', cited: '引用至病历', decided: '决定', consent: '患者授权' };
+const FIELD: Record<'name' | 'gender' | 'age' | 'birthDate', string> = { name: '姓名', gender: '性别', age: '年龄', birthDate: '出生日期' };
+const KIND: Record<AuditEvent['kind'], string> = { viewed: '调阅外院结果', prompted: '提示可互认', opened: '打开', cited: '引用至病历', decided: '决定', consent: '患者授权', 'patient-mismatch': '患者身份不一致' };
 const CONSENT_METHOD = { verbal: '口头同意', qr: '扫码授权', written: '书面' } as const;
 const HOW = { copied: '复制', inserted: '插入病历' } as const;
 const TARGET = { images: '影像（云胶片）', others: '其他外院结果', trend: '趋势' } as const;
@@ -66,7 +67,9 @@ export const auditColumns: Column<AuditEvent>[] = [
               ? HOW[e.how]
               : e.kind === 'consent'
                 ? `${e.granted ? '同意' : '未同意'}（${CONSENT_METHOD[e.method]}）`
-                : `${e.outcome === 'accepted' ? '互认' : '复查'}${e.reason ? ` ${e.reason}` : ''}${e.revises ? '（修改）' : ''}`,
+                : e.kind === 'patient-mismatch'
+                  ? `不一致：${e.fields.map((f) => FIELD[f]).join('、')}`
+                  : `${e.outcome === 'accepted' ? '互认' : '复查'}${e.reason ? ` ${e.reason}` : ''}${e.revises ? '（修改）' : ''}`,
   },
   { header: '卡片编号', value: (e) => ('card' in e ? e.card : undefined) },
   { header: '决定编号', value: (e) => (e.kind === 'decided' ? e.decision : undefined) },

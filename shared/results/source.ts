@@ -1,5 +1,6 @@
 import type { PatientIdentifier } from '../domain/encounter';
 import type { ExternalResult } from '../domain/external-result';
+import type { PlatformPatient } from '../domain/patient-check';
 
 /** Progress while a source pages through a platform's answers. */
 export interface FetchProgress {
@@ -18,6 +19,11 @@ export interface ResultsQuery {
 export interface ResultsFetch {
   /** False when the platform does not know the patient (not an error: nothing to recognize). */
   patientFound: boolean;
+  /**
+   * What the platform says about the patient it found (name, gender, birth date), when it says
+   * anything: the panel compares it with the page before showing a result (患者身份核对).
+   */
+  patient?: PlatformPatient;
   results: ExternalResult[];
   /** Resources that could not be read; shown to the physician as "N 项结果无法读取". */
   unreadable: number;

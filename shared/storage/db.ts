@@ -2,6 +2,7 @@ import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { Decision } from '../domain/decision';
 import type { ExternalResult } from '../domain/external-result';
 import type { AuditEvent } from '../audit/event';
+import type { PlatformPatient } from '../domain/patient-check';
 import type { HubEventEntry } from '../hub/ingest';
 
 /**
@@ -20,6 +21,8 @@ export interface CachedFetchRow {
   sourceId: string;
   patientFound: boolean;
   unreadable: number;
+  /** What the platform said about the patient (name, gender, birth date): cached answers are identity-checked too. */
+  patient?: PlatformPatient;
 }
 
 /** One cached ExternalResult of a patient. */

@@ -56,7 +56,7 @@ export class IdbResultsCache implements ResultsCachePort {
       // Requests run in order: the delete is done before the puts.
       results.delete(ofPatient(key));
       for (const result of fetch.results) results.put({ patientKey: key, id: result.id, fetchedAt, result } satisfies CachedResultRow);
-      tx.objectStore('fetches').put({ patientKey: key, fetchedAt, sourceId, patientFound: fetch.patientFound, unreadable: fetch.unreadable } satisfies CachedFetchRow);
+      tx.objectStore('fetches').put({ patientKey: key, fetchedAt, sourceId, patientFound: fetch.patientFound, unreadable: fetch.unreadable, ...(fetch.patient ? { patient: fetch.patient } : {}) } satisfies CachedFetchRow);
     });
   }
 

@@ -33,7 +33,7 @@ export class ResultsCache {
     await this.db.transaction('rw', this.db.fetches, this.db.results, async () => {
       await this.db.results.where('patientKey').equals(key).delete();
       await this.db.results.bulkPut(rows);
-      await this.db.fetches.put({ patientKey: key, fetchedAt, sourceId, patientFound: fetch.patientFound, unreadable: fetch.unreadable });
+      await this.db.fetches.put({ patientKey: key, fetchedAt, sourceId, patientFound: fetch.patientFound, unreadable: fetch.unreadable, ...(fetch.patient ? { patient: fetch.patient } : {}) });
     });
   }
 

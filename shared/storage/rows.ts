@@ -1,5 +1,6 @@
 import { Decision, EXT } from '../domain/decision';
 import type { PatientIdentifier } from '../domain/encounter';
+import { PlatformPatient } from '../domain/patient-check';
 import { inDecisionOrder } from '../decisions/store';
 import type { ResultsFetch } from '../results/source';
 import type { CachedFetchRow, CachedResultRow, DecisionRow } from './db';
@@ -51,5 +52,12 @@ export function decisionsInOrder(rows: readonly DecisionRow[]): Decision[] {
 export function toResultsFetch(meta: CachedFetchRow, rows: readonly CachedResultRow[]): ResultsFetch {
   const results = rows.map((r) => r.result);
   results.sort((a, b) => (b.collectedAt ?? '').localeCompare(a.collectedAt ?? '') || a.id.localeCompare(b.id));
-  return { patientFound: meta.patientFound, results, unreadable: meta.unreadable, fetchedAt: new Date(meta.fetchedAt).toISOString() };
+  const patient = meta.patient === undefined ? undefined : PlatformPatient.safeParse(meta.patient);
+  return {
+    patientFound: meta.patientFound,
+    ...(patient?.success ? { patient: patient.data } : {}),
+    results,
+    unreadable: meta.unreadable,
+    fetchedAt: new Date(meta.fetchedAt).toISOString(),
+  };
 }

@@ -20,6 +20,10 @@ export interface CdaHeader {
     idCardMasked: boolean;
     outpatientNo?: string;
     inpatientNo?: string;
+    /** recordTarget/patientRole/patient: 姓名, 性别 (GB/T 2261.1 code: 1 男, 2 女), 出生日期 (YYYY-MM-DD), for the identity check. */
+    name?: string;
+    gender?: string;
+    birthDate?: string;
   };
   /** 检验报告单号 (root .1.33) or 检查报告单号 (.1.32). */
   reportNumber?: string;

@@ -1,4 +1,5 @@
 import type { ExternalResult } from '../../domain/external-result';
+import type { PlatformPatient } from '../../domain/patient-check';
 import type { HttpOptions } from '../http';
 import { SourceError, type ResultsFetch, type ResultsQuery, type ResultsSource, type UnreadableDocument } from '../source';
 import { CDA_ERROR_TEXT, CdaError, type CdaDocument, type CdaKind } from './cda-document';
@@ -94,8 +95,10 @@ export function cdaSourceOver(transport: DocumentTransport, options: { idCardRoo
       }
       const results = [...byId.values()].map((x) => x.result);
       results.sort((a, b) => (b.collectedAt ?? b.reportedAt ?? '').localeCompare(a.collectedAt ?? a.reportedAt ?? '') || a.id.localeCompare(b.id));
+      const about = platformPatient(docs.map((d) => d.doc));
       return {
         patientFound: true,
+        ...(about ? { patient: about } : {}),
         results,
         unreadable: unreadableDocuments.length + skipped + dropped,
         ...(unreadableDocuments.length ? { unreadableDocuments } : {}),
@@ -103,4 +106,16 @@ export function cdaSourceOver(transport: DocumentTransport, options: { idCardRoo
       };
     },
   };
+}
+
+/**
+ * What the documents say about the patient (recordTarget), for the identity check: every name
+ * they give, the first gender and birth date given.
+ */
+function platformPatient(docs: readonly CdaDocument[]): PlatformPatient | undefined {
+  const names = [...new Set(docs.map((d) => d.patient.name).filter((n): n is string => !!n && n.length <= 64))];
+  const gender = docs.find((d) => d.patient.gender)?.patient.gender;
+  const birthDate = docs.find((d) => d.patient.birthDate)?.patient.birthDate;
+  const about: PlatformPatient = { ...(names.length ? { names } : {}), ...(gender ? { gender } : {}), ...(birthDate ? { birthDate } : {}) };
+  return Object.keys(about).length ? about : undefined;
 }

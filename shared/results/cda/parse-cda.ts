@@ -98,6 +98,9 @@ function readHeader(root: XmlElement, idCardRoot: string): CdaHeader {
   set(header, 'title', clean(textContent(child(root, V3, 'title'))));
   set(header.patient, 'outpatientNo', idOf(role, OID.outpatientNo));
   set(header.patient, 'inpatientNo', idOf(role, OID.inpatientNo));
+  set(header.patient, 'name', clean(textContent(child(patient, V3, 'name'))));
+  set(header.patient, 'gender', clean(attr(child(patient, V3, 'administrativeGenderCode'), 'code')));
+  set(header.patient, 'birthDate', hl7Time(attr(child(patient, V3, 'birthTime'), 'value'))?.slice(0, 10));
   set(header, 'reportNumber', idOf(role, kind === 'lab' ? OID.labReportNo : OID.imagingReportNo) ?? idOf(role, kind === 'lab' ? OID.imagingReportNo : OID.labReportNo));
   set(header, 'orderNumber', idOf(role, OID.order));
   set(header, 'reportedAt', hl7Time(attr(child(author, V3, 'time'), 'value')));

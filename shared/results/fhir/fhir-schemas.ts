@@ -137,7 +137,22 @@ export const PractitionerRole = z.object({
 });
 export type PractitionerRole = z.infer<typeof PractitionerRole>;
 
-export const Patient = z.object({ resourceType: z.literal('Patient'), id: Id });
+/** A HumanName: `text`, or `family` + `given` (Chinese names: 张 + 伟 → 张伟). */
+const HumanName = z.object({ text: z.string().optional(), family: z.string().optional(), given: z.array(z.string()).optional() });
+
+/**
+ * The patient found: its id, and what the platform says about who it is (name, gender, birth
+ * date) for the identity check against the page (患者身份核对). A malformed demographic field is
+ * dropped, never a reason to lose the patient.
+ */
+export const Patient = z.object({
+  resourceType: z.literal('Patient'),
+  id: Id,
+  name: z.array(HumanName).max(20).optional().catch(undefined),
+  gender: z.string().max(16).optional().catch(undefined),
+  birthDate: DateTime.optional().catch(undefined),
+});
+export type Patient = z.infer<typeof Patient>;
 
 /** The resource types the mapper reads; anything else in a Bundle is ignored, not unreadable. */
 export const SCHEMAS = { Observation, DiagnosticReport, ImagingStudy, Endpoint, Organization, PractitionerRole } as const;

@@ -1,4 +1,5 @@
 import type { PatientIdentifier } from '../../domain/encounter';
+import type { PlatformPatient } from '../../domain/patient-check';
 import { SourceError, type ResultsFetch, type ResultsQuery, type ResultsSource } from '../source';
 import { Patient, SearchBundle } from './fhir-schemas';
 import { getJson, type HttpOptions } from './http';
@@ -68,12 +69,12 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
   const maxPages = config.maxPages ?? 100;
   const patientParam = config.patientParam ?? 'subject';
 
-  async function findPatientId(patient: PatientIdentifier, signal?: AbortSignal): Promise<string | undefined> {
+  async function findPatient(patient: PatientIdentifier, signal?: AbortSignal): Promise<Patient | undefined> {
     if (config.patientLookup === 'id') {
       if (!/^[A-Za-z0-9\-.]{1,64}$/.test(patient.value)) return undefined;
       try {
         const found = Patient.safeParse(await getJson(`${base}/Patient/${patient.value}`, http, signal));
-        return found.success ? found.data.id : undefined;
+        return found.success ? found.data : undefined;
       } catch (err) {
         if (err instanceof SourceError && (err.status === 404 || err.status === 410)) return undefined;
         throw err;
@@ -87,7 +88,7 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
     const page = parseBundle(await getJson(`${base}/Patient/_search`, http, signal, form));
     for (const entry of page.entry ?? []) {
       const found = Patient.safeParse(entry.resource);
-      if (found.success && entry.search?.mode !== 'include') return found.data.id;
+      if (found.success && entry.search?.mode !== 'include') return found.data;
     }
     return undefined;
   }
@@ -132,9 +133,10 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
   return {
     id: `fhir:${base}`,
     async fetchResults(query: ResultsQuery): Promise<ResultsFetch> {
-      const patientId = await findPatientId(query.patient, query.signal);
+      const found = await findPatient(query.patient, query.signal);
       const fetchedAt = new Date().toISOString();
-      if (!patientId) return { patientFound: false, results: [], unreadable: 0, fetchedAt };
+      if (!found) return { patientFound: false, results: [], unreadable: 0, fetchedAt };
+      const patientId = found.id;
       const since = dateParam(query.since);
       const p = patientParam === 'patient' ? `patient=${encodeURIComponent(patientId)}` : `subject=Patient/${encodeURIComponent(patientId)}`;
       // No _sort: every page is read and results are sorted locally, and server-side sorting is
@@ -160,9 +162,23 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
         throw err;
       }
       const { results, unreadable } = normalizeResources(sinks.flat(), config.markSystem ? { markSystem: config.markSystem } : {});
-      return { patientFound: true, results, unreadable, fetchedAt: new Date().toISOString() };
+      const about = platformPatient(found);
+      return { patientFound: true, ...(about ? { patient: about } : {}), results, unreadable, fetchedAt: new Date().toISOString() };
     },
   };
+}
+
+/** What a FHIR Patient says about who it is: names (text, or family + given), gender, birth date. */
+export function platformPatient(patient: Patient): PlatformPatient | undefined {
+  const names = (patient.name ?? [])
+    .map((n) => n.text?.trim() || `${n.family ?? ''}${(n.given ?? []).join('')}`.trim())
+    .filter((n) => n.length > 0 && n.length <= 64);
+  const about: PlatformPatient = {
+    ...(names.length ? { names } : {}),
+    ...(patient.gender ? { gender: patient.gender } : {}),
+    ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+  };
+  return Object.keys(about).length ? about : undefined;
 }
 
 function parseBundle(json: unknown): SearchBundle {

@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePanelAudit } from '../../audit/use-panel-audit';
 import type { Decision, DecisionContext } from '../../domain/decision';
 import type { EncounterContext } from '../../domain/encounter';
+import { checkPatient, refuseWrongPatient, type PatientCheck } from '../../domain/patient-check';
 import { citationText } from '../../decisions/citation';
 import { makeDecision, type Choice } from '../../decisions/make-decision';
 import { retestNotice } from '../../decisions/patient-notice';
@@ -20,6 +21,7 @@ import { ResultCard, type CardActions } from './ResultCard';
 import type { PanelServices } from './services';
 import { decisionsKey, usePatientData } from './use-patient-data';
 import type { CardModel } from './view-model';
+import { WrongPatient } from './WrongPatient';
 
 export interface PanelProps {
   context: EncounterContext | null;
@@ -37,13 +39,20 @@ export function Panel({ context, services }: PanelProps) {
       </section>
     );
   }
+  // 患者身份核对, first against the 身份证号 alone: a page whose patient contradicts its own
+  // identifier is not looked up on the platform at all.
+  const pageCheck = checkPatient(context.patient, undefined, (services.now ?? (() => new Date()))());
   return (
     <section className="hr-panel">
       <PatientHeader patient={context.patient} />
       {/* Keyed by patient: switching patients remounts, so no state crosses over. */}
-      <ConsentGate key={patientKey(context.patient.identifier)} context={context} services={services}>
-        <PatientResults context={context} services={services} />
-      </ConsentGate>
+      {pageCheck.verdict === 'mismatch' ? (
+        <WrongPatient key={patientKey(context.patient.identifier)} fields={pageCheck.fields} context={context} services={services} />
+      ) : (
+        <ConsentGate key={patientKey(context.patient.identifier)} context={context} services={services}>
+          <PatientResults context={context} services={services} />
+        </ConsentGate>
+      )}
       <OutboxStatus outbox={services.outbox} />
     </section>
   );
@@ -53,11 +62,22 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
   const t = useT();
   const queryClient = useQueryClient();
   const { results, shown, refreshing, model, rulesError, progress, combined } = usePatientData(context, services);
-  const audit = usePanelAudit(context, services, shown, model?.cards);
+  const now = services.now ?? (() => new Date());
+  // 患者身份核对 against what the platform says about the patient it found (and the 身份证号).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const check = useMemo((): PatientCheck => checkPatient(context.patient, shown?.patient, now()), [context.patient, shown]);
+  const wrong = check.verdict === 'mismatch';
+  // Read at the moment of a decision: the answer that is on screen then, not the one at render.
+  const checkRef = useRef(check);
+  checkRef.current = check;
+  // A mismatched patient is neither viewed nor prompted.
+  const audit = usePanelAudit(context, services, wrong ? undefined : shown, wrong ? undefined : model?.cards);
   const [trendCard, setTrendCard] = useState<CardModel | null>(null);
 
   const decide = useCallback(
     async (card: CardModel, choice: Choice): Promise<Decision> => {
+      // The decision boundary: nothing is stored for a patient the page, its 身份证号 or the platform contradict.
+      refuseWrongPatient(checkRef.current);
       const about: DecisionContext = {
         hospital: services.receivingInstitution,
         patient: context.patient.identifier,
@@ -126,6 +146,14 @@ function PatientResults({ context, services }: { context: EncounterContext; serv
     };
     return (card: CardModel): CardActions => ({ ...base, watchVisibility: services.watchVisibility, reasons: services.packs.find((p) => p.meta.id === card.packId)?.retestReasons ?? [] });
   }, [decide, services, context, audit]);
+
+  if (check.verdict === 'mismatch') {
+    return (
+      <div className="hr-results">
+        <WrongPatient fields={check.fields} context={context} services={services} />
+      </div>
+    );
+  }
 
   // One place in the tree whatever the platform answers, so an open entry form survives its answer.
   const paperEntry = <PaperEntry context={context} services={services} />;

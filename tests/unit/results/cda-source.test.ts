@@ -43,6 +43,10 @@ describe('CDA source over XDS.b (SOAP 1.2, MTOM)', () => {
     expect(server.cda.counts.repository - before.repository).toBeGreaterThanOrEqual(1);
     expect(got).toMatchObject({ patientFound: true, unreadable: 0 });
     const fhir = await createFhirSource({ baseUrl: server.fhirBase }).fetchResults({ patient: patient(0), since });
+    // Both say who the patient is (患者身份核对): the documents' recordTarget, the FHIR Patient.
+    const p0 = demo.emrPatients[0]!;
+    expect(got.patient).toEqual({ names: [p0.name], gender: p0.gender === '男' ? '1' : '2', birthDate: p0.birthDate });
+    expect(fhir.patient).toMatchObject({ names: [p0.name], gender: p0.gender === '男' ? 'male' : 'female', birthDate: p0.birthDate });
     const judge = (f: ResultsFetch) => evaluate({ packs: [loadBundledPacks().demo], receivingInstitution: 'zj-rmyy', now: TODAY, results: f.results }).verdicts;
     const summary = (f: ResultsFetch) => judge(f).map((v) => `${v.item?.id ?? v.item?.name ?? '?'}:${v.status}:${v.clockDate}`).sort();
     // Codes are the issuers' own: the pack's code maps find the same catalog items LOINC found.

@@ -43,6 +43,15 @@ describe.each([
     expect(await cache.get({ value: 'nobody' }, new Date('2026-11-22T02:00:00Z'))).toBeUndefined();
   });
 
+  test('keeps what the platform said about the patient, so a cached answer is identity-checked too (患者身份核对)', async () => {
+    const cache = make(name());
+    const about = { names: ['张伟'], gender: 'male', birthDate: '1980-12-26' };
+    await cache.put(zhang, { ...fetched('2026-11-22T01:00:00.000Z', result('Observation/a')), patient: about }, 'src');
+    expect((await cache.get(zhang, new Date('2026-11-22T02:00:00Z'), 'src'))!.patient).toEqual(about);
+    await cache.put(wang, fetched('2026-11-22T01:00:00.000Z', result('Observation/c')), 'src');
+    expect(await cache.get(wang, new Date('2026-11-22T02:00:00Z'), 'src')).not.toHaveProperty('patient');
+  });
+
   test('replaces a patient’s results on the next fetch, leaving other patients alone', async () => {
     const cache = make(name());
     await cache.put(zhang, fetched('2026-11-22T01:00:00Z', result('Observation/a'), result('Observation/b')));

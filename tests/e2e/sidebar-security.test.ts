@@ -11,7 +11,7 @@ import { screenshotPath, sidebarFrame, useExtensionDemo } from './support.ts';
  * the sidebar page, navigates the tab elsewhere, or squats the host's old custom-element name.
  * A decision may only come from the sidebar Huren injected, while the physician sees it.
  */
-const demo = useExtensionDemo();
+const demo = useExtensionDemo({ backForwardCache: true });
 
 const OBSCURED = '互认助手被遮挡或不可见';
 const card = (frame: Frame, name: RegExp) => frame.getByRole('article', { name });
@@ -264,6 +264,8 @@ test('the EMR tab navigates to an origin without host access: the encounter and 
   await page.route('http://other.test/**', (route) =>
     route.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><title>其他网站</title><h1>其他网站（无主机权限）</h1>' }),
   );
+  // The browser runs with the back/forward cache on, as a physician's Chrome does.
+  await page.evaluate(() => ((window as unknown as { before?: boolean }).before = true));
   await page.goto('http://other.test/');
   await expect.poll(() => sessionOfTab(tabId), { timeout: 5_000 }).toEqual(FORGOTTEN(tabId));
   expect(page.frames().filter((f) => f.url().includes('/sidebar.html'))).toHaveLength(0);
@@ -277,6 +279,9 @@ test('the EMR tab navigates to an origin without host access: the encounter and 
 
   // Back on the EMR: a new sidebar, bound anew once the content script has read the patient again.
   await page.goBack();
+  // Chromium keeps no page that embeds an extension frame in that cache (EmbedderExtensionFrame):
+  // the EMR page loads anew, so no sidebar of the old page comes back with it.
+  expect(await page.evaluate(() => (window as unknown as { before?: boolean }).before)).toBeUndefined();
   const again = await sidebarFrame(page, demo.browser.extensionId);
   await again.getByText(patient.name, { exact: true }).waitFor();
   await recognizeOne(again);

@@ -197,7 +197,8 @@ test('clickjacking: page CSS cannot make the sidebar transparent; a click throug
 
   // The attack gone, the sidebar seen: the physician's click counts.
   await page.evaluate(() => ['attack', 'decoy', 'cover'].forEach((id) => document.getElementById(id)?.remove()));
-  await page.waitForTimeout(600);
+  // Seen for longer than the settling time (a card just uncovered does not take a click).
+  await page.waitForTimeout(1000);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await ct.getByText('已互认').waitFor();
   expect(await ct.getByRole('alert').count()).toBe(0);
@@ -337,5 +338,41 @@ test('a page that defines the old host element name first: the sidebar still wor
   expect(seen).toMatchObject({ squatDefined: true, constructed: 0, internalRoots: 0, pageShadowRoots: 0, tag: 'DIV', shadowRoot: null, internals: 'NotSupportedError', oldHosts: 0, iframes: [], extensionEntries: [] });
   await page.screenshot({ path: screenshotPath('sidebar-attack-squatted-name') });
   await recognizeOne(frame);
+  await page.close();
+});
+
+test('double-click-jacking: a cover that vanishes on the first click of a double click leaves the second on a card seen for a moment only: no decision', async () => {
+  const { page, frame } = await openEmr(0);
+  const before = (await storedDecisions()).length;
+  const first = frame.locator('article').filter({ has: frame.getByRole('button', { name: '互认', exact: true }) }).first();
+  const target = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);
+  await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const box = (await target.getByRole('button', { name: '互认', exact: true }).boundingBox())!;
+  const refused = await countRefusals(frame, target);
+  // "双击领取": an opaque cover over the sidebar takes the first click and removes itself at once.
+  await page.evaluate(() => {
+    const cover = document.createElement('div');
+    cover.id = 'cover';
+    cover.textContent = '双击领取红包';
+    Object.assign(cover.style, { position: 'fixed', top: '0', right: '0', width: '400px', height: '100vh', zIndex: '2147483647', background: '#e33', color: '#fff', font: '28px sans-serif', display: 'grid', placeItems: 'center' });
+    cover.addEventListener('mousedown', () => cover.remove());
+    document.documentElement.append(cover);
+  });
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: screenshotPath('sidebar-attack-double-click') });
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.click(x, y);
+  await page.waitForTimeout(150); // a double click's second press
+  await page.mouse.click(x, y);
+  await refused();
+  await page.waitForTimeout(1000);
+  expect(await target.getByText('已互认').count()).toBe(0);
+  expect((await storedDecisions()).length).toBe(before);
+
+  // The card seen for a while now: the physician's own click counts.
+  await page.mouse.click(x, y);
+  await target.getByText('已互认').waitFor();
+  expect((await storedDecisions()).length).toBe(before + 1);
   await page.close();
 });

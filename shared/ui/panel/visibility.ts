@@ -43,7 +43,7 @@ export const OBSERVATION_WAIT_MS = 1500;
  * clickjacking case), and visible (counts once it has been so for `settleMs`; uncovered after
  * being hidden, only if it had been visible that long already when clicked).
  */
-export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSERVATION_WAIT_MS): VisibilityTracker | null {
+export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSERVATION_WAIT_MS, options: { frameInView?: boolean } = {}): VisibilityTracker | null {
   if (!hasIntersectionV2()) return null;
   let state: 'unknown' | 'outside' | 'hidden' | 'visible' = 'unknown';
   let visibleSince: number | null = null;
@@ -55,7 +55,7 @@ export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSER
       const last = entries[entries.length - 1] as V2Entry | undefined;
       if (!last) return;
       const previous = state;
-      if (!last.isIntersecting) state = 'outside';
+      if (!last.isIntersecting) state = options.frameInView && insideOwnViewport(last.boundingClientRect) ? 'hidden' : 'outside';
       else state = last.isVisible ? 'visible' : 'hidden';
       if (state === 'visible' && visibleSince === null) uncovered = previous === 'hidden';
       visibleSince = state === 'visible' ? (visibleSince ?? performance.now()) : null;
@@ -91,6 +91,20 @@ export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSER
 
 /** `watchVisibility` for a framed panel: v2 where the browser has it. */
 export const watchFramedVisibility: WatchVisibility = (el) => intersectionV2(el) ?? { confirm: async () => true, stop: () => undefined };
+
+/**
+ * For the extension's sidebar, whose frame is fixed over the whole height of the viewport: a card
+ * inside the frame's own viewport but outside the top-level one is not scrolled out but moved away
+ * with the frame by the page — hidden, like a covered one (put back by a double click's first
+ * click, the second would otherwise land on 互认).
+ */
+export const watchSidebarVisibility: WatchVisibility = (el) =>
+  intersectionV2(el, SETTLE_MS, OBSERVATION_WAIT_MS, { frameInView: true }) ?? { confirm: async () => true, stop: () => undefined };
+
+/** Whether a card's rectangle lies (partly) inside its own document's viewport. */
+function insideOwnViewport(rect: DOMRectReadOnly): boolean {
+  return rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
+}
 
 /** A confirm function for the element in `ref`, tracked while mounted; always true without a watcher (direct embedding). */
 export function useVisibleConfirm(ref: RefObject<Element | null>, watch: WatchVisibility | undefined): () => Promise<boolean> {

@@ -17,12 +17,14 @@ export interface ExtensionBrowser {
  * Debian's Chromium with the built extension loaded (a fresh profile unless one is given).
  * `--disable-extensions-except` is required: Playwright adds `--disable-extensions` otherwise.
  */
-export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string; extensionDir?: string } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string; extensionDir?: string; backForwardCache?: boolean } = {}): Promise<ExtensionBrowser> {
   const extensionDir = resolve(options.extensionDir ?? EXTENSION_DIR);
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'huren-profile-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
+    // Playwright turns the back/forward cache off; a physician's Chrome has it on.
+    ...(options.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     viewport: { width: 1366, height: 800 },
     locale: 'zh-CN',
     args: [

@@ -5,7 +5,7 @@ import { createFhirSource } from '../../shared/results/fhir/fhir-source';
 import { SourceError, type ResultsSource } from '../../shared/results/source';
 import type { RulePack } from '../../shared/rules';
 import type { PanelServices } from '../../shared/ui/panel/services';
-import { watchFramedVisibility } from '../../shared/ui/panel/visibility';
+import { watchSidebarVisibility } from '../../shared/ui/panel/visibility';
 import { MSG, type NoteAvailableReply, type OkReply } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import { remoteAuditLog, remoteConsentStore, remoteDecisionStore, remoteOutbox, remotePaperStore, remoteResultsCache } from './remote-stores';
@@ -46,7 +46,7 @@ export function sidebarServices(settings: Settings, packs: readonly RulePack[], 
     audit: remoteAuditLog,
     outbox: remoteOutbox,
     // The EMR page frames the sidebar: a decision counts only from a card the physician can see.
-    watchVisibility: watchFramedVisibility,
+    watchVisibility: watchSidebarVisibility,
     paper: remotePaperStore,
     // pinyin-pro is large: its own chunk, loaded when the paper entry opens.
     loadInitials: () => import('../../shared/paper/pinyin').then((m) => m.initials),

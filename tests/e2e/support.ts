@@ -13,8 +13,8 @@ export async function startDemo(): Promise<{ server: DemoProcess; patients: EmrP
   return { server, patients };
 }
 
-export async function startBrowser(server: DemoProcess): Promise<ExtensionBrowser> {
-  const browser = await launchWithExtension();
+export async function startBrowser(server: DemoProcess, options: { backForwardCache?: boolean } = {}): Promise<ExtensionBrowser> {
+  const browser = await launchWithExtension(options);
   await configureExtension(browser.serviceWorker, { fhirBaseUrl: server.fhirBase, feedbackEndpoint: `${server.url}/cds-services/huren` });
   return browser;
 }
@@ -44,11 +44,11 @@ export interface ExtensionDemo {
 }
 
 /** One demo server and one Chromium with the built extension for a test file, closed after it. */
-export function useExtensionDemo(): ExtensionDemo {
+export function useExtensionDemo(options: { backForwardCache?: boolean } = {}): ExtensionDemo {
   const demo = {} as ExtensionDemo;
   beforeAll(async () => {
     ({ server: demo.server, patients: demo.patients } = await startDemo());
-    demo.browser = await startBrowser(demo.server);
+    demo.browser = await startBrowser(demo.server, options);
   });
   afterAll(async () => {
     await demo.browser?.context.close();

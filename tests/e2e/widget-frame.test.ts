@@ -229,7 +229,7 @@ test('clickjacking: a click through a transparent or covered Huren frame records
 
   // The decoy gone, the frame seen: the physician's click counts.
   await page.evaluate(() => document.getElementById('decoy')!.remove());
-  await page.waitForTimeout(600);
+  await page.waitForTimeout(1000); // longer than the settling time: a frame just uncovered takes no click
   await recognize.click();
   await lft.getByText('已互认').waitFor();
   await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${zhang.name}　肝功能　互认` }).waitFor();

@@ -15,7 +15,11 @@ export interface VisibilityTracker {
 
 export type WatchVisibility = (el: Element) => VisibilityTracker;
 
-/** How long a panel must have been visible before a click on it counts (a decoy moved away at the last moment). */
+/**
+ * How long a card must have been visible for a click on it to count: one uncovered less than this
+ * before the click is refused (the first click of a double click took a cover away and left the
+ * second on 互认); one scrolled in by the click must stay visible this long after it.
+ */
 export const SETTLE_MS = 400;
 
 interface V2Entry extends IntersectionObserverEntry {
@@ -36,19 +40,24 @@ export const OBSERVATION_WAIT_MS = 1500;
  * Three states from the last observation: outside the viewport (a click can only reach the card
  * after it was scrolled in, e.g. by Tab or by the click itself, so the next observation is awaited),
  * inside but not visible (covered, transparent, filtered: refused at once — this is the
- * clickjacking case), and visible (counts once it has been so for `settleMs`).
+ * clickjacking case), and visible (counts once it has been so for `settleMs`; uncovered after
+ * being hidden, only if it had been visible that long already when clicked).
  */
-export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSERVATION_WAIT_MS): VisibilityTracker | null {
+export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSERVATION_WAIT_MS, options: { frameInView?: boolean } = {}): VisibilityTracker | null {
   if (!hasIntersectionV2()) return null;
   let state: 'unknown' | 'outside' | 'hidden' | 'visible' = 'unknown';
   let visibleSince: number | null = null;
+  /** The current visible spell began when the card stopped being hidden (a cover gone, transparency undone). */
+  let uncovered = false;
   let waiting: Array<() => void> = [];
   const observer = new IntersectionObserver(
     (entries) => {
       const last = entries[entries.length - 1] as V2Entry | undefined;
       if (!last) return;
-      if (!last.isIntersecting) state = 'outside';
+      const previous = state;
+      if (!last.isIntersecting) state = options.frameInView && insideOwnViewport(last.boundingClientRect) ? 'hidden' : 'outside';
       else state = last.isVisible ? 'visible' : 'hidden';
+      if (state === 'visible' && visibleSince === null) uncovered = previous === 'hidden';
       visibleSince = state === 'visible' ? (visibleSince ?? performance.now()) : null;
       const woken = waiting;
       waiting = [];
@@ -64,8 +73,10 @@ export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSER
     });
   return {
     async confirm() {
+      const clickedAt = performance.now();
       if (state === 'unknown' || state === 'outside') await nextObservation();
       if (visibleSince === null) return false;
+      if (uncovered && clickedAt - visibleSince < settleMs) return false;
       const left = visibleSince + settleMs - performance.now();
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       return visibleSince !== null;
@@ -80,6 +91,20 @@ export function intersectionV2(el: Element, settleMs = SETTLE_MS, waitMs = OBSER
 
 /** `watchVisibility` for a framed panel: v2 where the browser has it. */
 export const watchFramedVisibility: WatchVisibility = (el) => intersectionV2(el) ?? { confirm: async () => true, stop: () => undefined };
+
+/**
+ * For the extension's sidebar, whose frame is fixed over the whole height of the viewport: a card
+ * inside the frame's own viewport but outside the top-level one is not scrolled out but moved away
+ * with the frame by the page — hidden, like a covered one (put back by a double click's first
+ * click, the second would otherwise land on 互认).
+ */
+export const watchSidebarVisibility: WatchVisibility = (el) =>
+  intersectionV2(el, SETTLE_MS, OBSERVATION_WAIT_MS, { frameInView: true }) ?? { confirm: async () => true, stop: () => undefined };
+
+/** Whether a card's rectangle lies (partly) inside its own document's viewport. */
+function insideOwnViewport(rect: DOMRectReadOnly): boolean {
+  return rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
+}
 
 /** A confirm function for the element in `ref`, tracked while mounted; always true without a watcher (direct embedding). */
 export function useVisibleConfirm(ref: RefObject<Element | null>, watch: WatchVisibility | undefined): () => Promise<boolean> {

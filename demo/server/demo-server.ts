@@ -110,6 +110,18 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     send(res, 200, TYPES['.html']!, html, { 'cache-control': 'no-store' });
   }
 
+  /**
+   * The FHIR base as the client asked it, for the bundles' `next` links and fullUrls: the iframe
+   * mode's frame asks on huren.demo.localhost, and a client follows `next` only on the origin it
+   * asked (a heavy patient's second page failed there). This server's own names only, never any Host.
+   */
+  function fhirBaseAsAsked(req: IncomingMessage): string {
+    const port = new URL(origin).port;
+    const names = new Set([new URL(origin).host, `huren.demo.localhost:${port}`, `emr.demo.localhost:${port}`]);
+    const asked = req.headers.host;
+    return `${asked && names.has(asked) ? `http://${asked}` : origin}/fhir/R4`;
+  }
+
   async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method === 'OPTIONS') return send(res, 204, 'text/plain', '', corsHeaders());
     if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
@@ -126,7 +138,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
     const body = text === undefined ? undefined : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text || 'null');
     const rel = url.pathname.replace(/^\/fhir\/R4\/?/, '');
-    const answer = await fhir.handle(req.method ?? 'GET', rel, url.search.slice(1), body, `${origin}/fhir/R4`);
+    const answer = await fhir.handle(req.method ?? 'GET', rel, url.search.slice(1), body, fhirBaseAsAsked(req));
     sendJson(res, answer.status, answer.body, corsHeaders(), 'application/fhir+json; charset=utf-8');
   }
 

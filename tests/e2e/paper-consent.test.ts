@@ -227,3 +227,44 @@ describe.sequential('widget in the in-house EMR (direct mode)', () => {
     await page.close();
   });
 });
+
+describe.sequential('widget in iframe mode (the EMR and Huren on two origins)', () => {
+  // The frame page has no hub to report to (a hub token never crosses origins, FrameConfig has none): the host files the decision.
+  test('consent prompt before any platform request, then a paper report recognized: the host files the decision and inserts the citation', async () => {
+    const port = new URL(server.url).port;
+    const frameUrl = `http://huren.demo.localhost:${port}/huren-frame/`;
+    const page = await plain.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const fhir: string[] = [];
+    page.on('request', (r) => {
+      if (isFhir(r.url())) fhir.push(r.url());
+    });
+    await page.goto(`http://emr.demo.localhost:${port}/inhouse-frame/?open=1&consent=1`);
+    let frame: Frame | undefined;
+    for (let i = 0; i < 200 && !frame; i++) {
+      frame = page.frames().find((f) => f.url() === frameUrl);
+      if (!frame) await page.waitForTimeout(50);
+    }
+    if (!frame) throw new Error('the Huren frame did not load');
+    await frame.locator('.hr-patient-name', { hasText: patients[1]!.name }).waitFor();
+    await frame.getByRole('heading', { name: '调阅外院结果需患者授权' }).waitFor();
+    await page.waitForTimeout(1_500);
+    expect(fhir).toEqual([]);
+    await page.screenshot({ path: screenshotPath('consent-frame-prompt') });
+
+    await giveConsent(frame);
+    await frame.locator('.hr-card').first().waitFor();
+    expect(fhir.length).toBeGreaterThan(0);
+    // The host sizes the iframe to the panel as the results render: let the layout settle before clicking in it.
+    await page.waitForTimeout(1_000);
+    const card = await enterPaperReport(frame, page, 'paper-frame');
+    const citation = await recognizeAndCite(card);
+    expect(await page.locator('#note').inputValue()).toBe(citation);
+    await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${patients[1]!.name}　血细胞分析　互认` }).waitFor();
+    expect(await page.locator('#decisions li').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('paper-frame-recognized') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -230,7 +230,7 @@ describe.sequential('widget in the in-house EMR (direct mode)', () => {
 
 describe.sequential('widget in iframe mode (the EMR and Huren on two origins)', () => {
   // The frame page has no hub to report to (a hub token never crosses origins, FrameConfig has none): the host files the decision.
-  test('consent prompt before any platform request, then a paper report recognized: the host files the decision and inserts the citation', async () => {
+  test('consent prompt before any platform request, then a paper report recognized (the host files the decision and inserts the citation) and a 复查 reason saved', async () => {
     const port = new URL(server.url).port;
     const frameUrl = `http://huren.demo.localhost:${port}/huren-frame/`;
     const page = await plain.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
@@ -264,6 +264,15 @@ describe.sequential('widget in iframe mode (the EMR and Huren on two origins)', 
     await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${patients[1]!.name}　血细胞分析　互认` }).waitFor();
     expect(await page.locator('#decisions li').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('paper-frame-recognized') });
+
+    // The 复查 reason is a form too: saved in the sandboxed frame as well.
+    const tumor = frame.locator('.hr-card').filter({ has: frame.locator('.hr-card-title', { hasText: '肿瘤标志物' }) });
+    await tumor.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await tumor.getByRole('button', { name: '复查', exact: true }).click();
+    await tumor.getByText('检查检验结果在疾病发展演变过程中变化较快的').click();
+    await tumor.getByRole('button', { name: '保存' }).click();
+    await tumor.getByText('已决定复查：检查检验结果在疾病发展演变过程中变化较快的').waitFor();
+    await page.locator('#decisions li[data-outcome="overridden"]', { hasText: '肿瘤标志物' }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });

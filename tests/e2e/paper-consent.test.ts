@@ -51,8 +51,7 @@ beforeAll(async () => {
   server = await spawnDemo({ today: TODAY, hub: { dataDir } });
   patients = (await (await fetch(`${server.url}/emr/api/patients`)).json()) as EmrPatient[];
   ext = await launchWithExtension();
-  // The hospital's setting (policy key consentRequired, see managed_schema.json) as the options' storage holds it.
-  await configureExtension(ext.serviceWorker, { fhirBaseUrl: server.fhirBase, hubUrl: server.hubUrl, hubToken: server.hubToken, hubSigningKeys: server.hubSigningKeys, consentRequired: true });
+  await configureExtension(ext.serviceWorker, { fhirBaseUrl: server.fhirBase, hubUrl: server.hubUrl, hubToken: server.hubToken, hubSigningKeys: server.hubSigningKeys });
   plain = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 });
 
@@ -138,6 +137,15 @@ describe.sequential('extension sidebar on the demo EMR', () => {
   let frame: Frame;
 
   test('consent required: the prompt first, no platform request before it; consent → results; the consent reaches the hub', async () => {
+    // Hospital IT requires 患者授权 on the options page (or by the policy key consentRequired).
+    const options = await ext.context.newPage();
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+    await options.getByLabel('调阅外院结果前需患者授权').selectOption('要求');
+    await options.getByRole('button', { name: '保存', exact: true }).click();
+    await options.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await options.locator('section[aria-labelledby="consent-h"]').screenshot({ path: screenshotPath('consent-options') });
+    await options.close();
+
     const before = await counts();
     const fhir: string[] = [];
     ext.context.on('request', (r) => {

@@ -11,8 +11,13 @@ declare global {
   var HurenPinyin: { initials: Initials } | undefined;
 }
 
-/** Where this script came from (IIFE: document.currentScript at load; ESM: import.meta.url). */
+/**
+ * Where this script came from: the IIFE build (a plain <script>) has no import.meta (the bundler
+ * makes it {}), so its own <script> element, read while the bundle runs; ESM: import.meta.url.
+ */
 const here: string | undefined = (() => {
+  const script = typeof document === 'undefined' ? null : document.currentScript;
+  if (script instanceof HTMLScriptElement && script.src) return new URL('.', script.src).href;
   try {
     return new URL('.', import.meta.url).href;
   } catch {

@@ -22,6 +22,8 @@ type TextKey =
   | 'locale'
   | 'sidebarMode'
   | 'sidebarSize'
+  | 'consentRequired'
+  | 'consentRememberHours'
   | 'hubUrl'
   | 'hubToken'
   | 'hubSigningKeys'
@@ -49,6 +51,8 @@ function formFrom(report: SettingsReport): Form {
       locale: s.locale,
       sidebarMode: s.sidebarMode,
       sidebarSize: s.sidebarSize,
+      consentRequired: String(s.consentRequired),
+      consentRememberHours: String(s.consentRememberHours),
       hubUrl: s.hubUrl ?? '',
       hubToken: s.hubToken ?? '',
       hubSigningKeys: (s.hubSigningKeys ?? []).join('\n'),
@@ -123,6 +127,8 @@ export function OptionsApp() {
       locale: form.text.locale as 'zh-CN' | 'en',
       sidebarMode: form.text.sidebarMode as 'overlay' | 'push',
       sidebarSize: form.text.sidebarSize as 'auto' | 'normal' | 'narrow',
+      consentRequired: form.text.consentRequired === 'true',
+      consentRememberHours: Number(form.text.consentRememberHours),
       activePacks: form.packs,
       adapters: adapters.adapters,
       hubUrl: optional(form.text.hubUrl),
@@ -233,6 +239,19 @@ export function OptionsApp() {
             {fromHub('adapters') && <span className="managed">{t.fromHub}</span>}
           </h2>
           <AdaptersField text={form.adapters} onChange={(adapters) => setForm({ ...form, adapters })} disabled={managed('adapters') || fromHub('adapters')} t={t} />
+        </section>
+        <section aria-labelledby="consent-h">
+          <h2 id="consent-h">{t.consent}</h2>
+          <p className="help">{t.consentHelp}</p>
+          <label htmlFor="consentRequired">
+            {t.consentRequired}
+            {managed('consentRequired') && <span className="managed">{t.managed}</span>}
+          </label>
+          <select id="consentRequired" value={form.text.consentRequired} disabled={managed('consentRequired')} onChange={(e) => setText('consentRequired', e.target.value)}>
+            <option value="false">{t.consentNotRequired}</option>
+            <option value="true">{t.consentRequiredYes}</option>
+          </select>
+          {field('consentRememberHours', 'number', { min: 0, max: 720 })}
         </section>
         <section aria-labelledby="locale-h">
           <h2 id="locale-h">

@@ -159,30 +159,36 @@ export async function activatePack(db: Database, hospitalIds: string[], pack: Pa
 
 export { issueToken, listTokens, revokeToken, type TokenScope };
 
-/** Counts per hospital: what arrived and when (the CLI's `hub stats`; no patient data). */
+/** Counts per hospital: what arrived and when, decisions on paper results and consents among them (the CLI's `hub stats`; no patient data). */
 export async function ingestSummary(db: Queryable): Promise<
-  { hospital_id: string; decisions: number; recognized: number; retested: number; events: number; prompted: number; viewed: number; cited: number; last_received: Date | null }[]
+  { hospital_id: string; decisions: number; recognized: number; retested: number; paper: number; events: number; prompted: number; viewed: number; cited: number; consents: number; last_received: Date | null }[]
 > {
   const { rows } = await db.query<{
     hospital_id: string;
     decisions: number;
     recognized: number;
     retested: number;
+    paper: number;
     events: number;
     prompted: number;
     viewed: number;
     cited: number;
+    consents: number;
     last_received: Date | null;
   }>(
     `select h.id as hospital_id,
        coalesce(d.n, 0)::int as decisions, coalesce(d.accepted, 0)::int as recognized, coalesce(d.overridden, 0)::int as retested,
+       coalesce(d.paper, 0)::int as paper,
        coalesce(e.n, 0)::int as events, coalesce(e.prompted, 0)::int as prompted, coalesce(e.viewed, 0)::int as viewed, coalesce(e.cited, 0)::int as cited,
+       coalesce(e.consents, 0)::int as consents,
        greatest(d.last, e.last) as last_received
      from hospital h
      left join (select hospital_id, count(*) n, count(*) filter (where outcome = 'accepted') accepted,
-                  count(*) filter (where outcome = 'overridden') overridden, max(received_at) last from decision group by hospital_id) d on d.hospital_id = h.id
+                  count(*) filter (where outcome = 'overridden') overridden,
+                  count(*) filter (where result_source = 'paper') paper, max(received_at) last from decision group by hospital_id) d on d.hospital_id = h.id
      left join (select hospital_id, count(*) n, count(*) filter (where kind = 'prompted') prompted,
-                  count(*) filter (where kind in ('viewed', 'opened')) viewed, count(*) filter (where kind = 'cited') cited, max(received_at) last
+                  count(*) filter (where kind in ('viewed', 'opened')) viewed, count(*) filter (where kind = 'cited') cited,
+                  count(*) filter (where kind = 'consent') consents, max(received_at) last
                 from event group by hospital_id) e on e.hospital_id = h.id
      order by h.id`,
   );

@@ -1,5 +1,17 @@
 import type { ExternalResult } from '../domain/external-result';
 
+/**
+ * The results whose data a card and a citation show: a paper panel's own entry (血细胞分析, judged
+ * as the catalog item, no value of its own) is left out when the rows entered from the report are
+ * there, or it would read "血细胞分析 —" beside them.
+ */
+export function shownResults<R extends ExternalResult>(results: readonly R[]): readonly R[] {
+  const shown = results.filter(
+    (r) => !(r.source === 'paper' && r.category === 'lab' && r.value === undefined && results.some((o) => o !== r && o.report?.id !== undefined && o.report.id === r.report?.id)),
+  );
+  return shown.length > 0 ? shown : results;
+}
+
 /** One result's data as it reads in a record: "白细胞计数 6.2 10*9/L（参考 3.5–9.5）↑". */
 export function resultData(r: ExternalResult): string {
   if (r.category === 'imaging') return `${r.item.name}：${r.conclusion ?? '（见报告）'}`;
@@ -54,7 +66,7 @@ export function citationText(input: CitationInput): string {
     ...(paper ? ['结果来源：患者提供的纸质检查检验报告（医师录入）'] : []),
     `检查日期：${input.date ?? (first?.collectedAt ?? first?.reportedAt ?? '').slice(0, 10)}`,
     `档案号：${reportNumbers.join('、') || '未提供'}`,
-    `结果：${input.results.map(resultData).join('；')}`,
+    `结果：${shownResults(input.results).map(resultData).join('；')}`,
   ];
   const tail = input.mark ? `（互认标识：${input.mark}）` : '';
   return `${parts.join('\n')}\n经接诊医师判断予以互认，本次不重复检查${tail}。`;

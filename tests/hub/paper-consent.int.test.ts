@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXT } from '../../shared/domain/decision.ts';
 import { IngestAnswer } from '../../shared/hub/ingest.ts';
+import { ingestSummary } from '../../hub/admin/operations.ts';
 import { bearer, decision, ENGINES, HOSPITAL, PATIENT, promptedEvent, testHub } from './support.ts';
 
 /* Issue 14: a decision on a paper result (纸质) keeps its source; patient consent arrives as an event. */
@@ -52,5 +53,10 @@ describe.each(ENGINES)('paper results and consent at the hub on %s', (engine) =>
     expect(rows[1]!.kind).toBe('prompted');
     expect(rows[1]!.detail).toMatchObject({ resultSource: 'paper' });
     expect(JSON.stringify(rows)).not.toContain(PATIENT.value);
+  });
+
+  it('hub stats counts the decisions on paper results and the consents', async () => {
+    const row = (await ingestSummary(t.db)).find((r) => r.hospital_id === HOSPITAL)!;
+    expect({ paper: row.paper, consents: row.consents }).toEqual({ paper: 1, consents: 1 });
   });
 });

@@ -41,8 +41,9 @@ export function mountFrame(el: HTMLElement, options: FrameHostOptions): FrameHos
   const iframe = document.createElement('iframe');
   iframe.title = options.title ?? '互认助手';
   iframe.src = frameUrl.href;
-  // The frame needs scripts and its own origin's storage; nothing else (no top navigation, no popups).
-  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-modals');
+  // The frame needs scripts, its own origin's storage and its forms (a sandbox without allow-forms
+  // drops the submit of 保存纸质结果 and of a 复查 reason, its event never fired); nothing else (no top navigation, no popups).
+  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-modals');
   iframe.referrerPolicy = 'no-referrer';
   iframe.allow = 'clipboard-write';
   iframe.style.cssText = 'display:block;width:100%;border:0;min-height:120px';

@@ -13,6 +13,8 @@
   }
   const hurenOrigin = location.protocol + '//huren.demo.localhost:' + location.port;
   const config = { fhirBaseUrl: hurenOrigin + '/fhir/R4', receivingInstitution: 'zj-rmyy', packs: [hurenOrigin + '/packs/demo.json'] };
+  // ?consent=1: a hospital that requires the patient's consent (患者授权) before the platform is asked.
+  if (new URLSearchParams(location.search).get('consent') === '1') config.consent = { required: true };
   const emr = window.InhouseEmr;
   const frame = window.HurenFrameHost.mountFrame(document.getElementById('huren'), {
     frameUrl: hurenOrigin + '/huren-frame/',

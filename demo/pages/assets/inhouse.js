@@ -6,6 +6,8 @@
   // The hospital's hub (set by the demo server when it runs one): decisions and events go there.
   const hub = document.body.dataset.hub;
   if (hub) config.hub = JSON.parse(hub);
+  // ?consent=1: a hospital that requires the patient's consent (患者授权) before the platform is asked.
+  if (new URLSearchParams(location.search).get('consent') === '1') config.consent = { required: true };
   const emr = window.InhouseEmr;
   const options = function (context) {
     return { context: context, config: config, onDecision: emr.receiveDecision, onInsertNote: emr.insertNote };

@@ -1,5 +1,5 @@
 import type { ExternalResult } from '../../domain/external-result';
-import { flagText, referenceRangeText } from '../../decisions/citation';
+import { flagText, referenceRangeText, shownResults } from '../../decisions/citation';
 import { useT } from '../i18n/I18nProvider';
 
 /** The values on a card, each with its own lab's unit, reference range and flag. */
@@ -7,7 +7,7 @@ export function ResultRows({ results }: { results: readonly ExternalResult[] }) 
   const t = useT();
   return (
     <ul className="hr-values">
-      {results.map((r) =>
+      {shownResults(results).map((r) =>
         r.category === 'imaging' ? (
           <li key={r.id}>
             {/* Report text from another system: rendered as text (React escapes it), never as markup. */}

@@ -124,6 +124,9 @@ describe('paper entry in the panel', () => {
     expect(decision!.extension[EXT].issuer).toEqual({ id: 'zj-zxyy', name: '湛江中心人民医院' });
     expect(within(card).getByText(/【外院结果互认（纸质报告）】血细胞分析/)).toBeTruthy();
     expect(within(card).getByText(/结果来源：患者提供的纸质检查检验报告/)).toBeTruthy();
+    // The panel's own entry (no value of its own) is not shown as "血细胞分析 —" beside the rows entered.
+    expect([...card.querySelectorAll('.hr-values li')].map((li) => li.textContent)).toEqual(['白细胞计数 6.1 10^9/L 参考 3.5-9.5']);
+    expect(within(card).getByText(/【外院结果互认/).textContent).toContain('结果：白细胞计数 6.1 10^9/L（参考 3.5-9.5）\n');
     expect(audit.find((e) => e.kind === 'prompted')).toMatchObject({ result: { source: 'paper' } });
   });
 

@@ -9,6 +9,7 @@ import { handleFleetMessage, registerFleetSync } from './fleet';
 import { handleTabBridgeMessage } from './tab-bridge';
 import { migrateIdCardSystem } from '../settings/migrate-id-card';
 import { migrateSecrets, secretWritten } from '../settings/settings';
+import { closeStorageToContentScripts } from './storage-access';
 import { HurenDb } from '../../shared/storage/db';
 
 /** Every runtime message handler; the first that claims a message answers it. Add new ones here. */
@@ -40,6 +41,8 @@ export function startBackground(): void {
   // Tokens an older version kept in storage.local (readable by content scripts) move to IndexedDB;
   // then, once per profile, the 身份证号 stored under …1.4 by Huren ≤ 0.1 moves to …1.3 (settings,
   // decisions, audit). One after the other: both rewrite the stored settings object.
+  // Where the browser can, content scripts get no storage area at all (they use none).
+  void closeStorageToContentScripts().catch(() => undefined);
   let moving = migrateSecrets()
     .catch(() => undefined)
     .then(() => migrateIdCardSystem(new HurenDb()))

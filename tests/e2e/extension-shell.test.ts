@@ -50,6 +50,36 @@ test('the sidebar collapses to a narrow tab and opens again when the sidebar ask
   await page.close();
 });
 
+test('the content script’s world gets no storage area: settings and tokens there are out of its reach (issue 14)', async () => {
+  const page = await demo.browser.context.newPage();
+  // Every execution context of the page, Huren's content script world among them (an isolated world of the extension's origin).
+  const cdp = await page.context().newCDPSession(page);
+  const contexts: { id: number; origin: string; auxData?: { type?: string } }[] = [];
+  cdp.on('Runtime.executionContextCreated', (e: { context: { id: number; origin: string; auxData?: { type?: string } } }) => void contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  await page.goto(`${demo.server.url}/emr/?open=0`);
+  await sidebarFrame(page, demo.browser.extensionId);
+  const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${demo.browser.extensionId}`);
+  expect(world, JSON.stringify(contexts)).toBeDefined();
+  const tryArea = async (area: string) => {
+    const { result } = (await cdp.send('Runtime.evaluate', {
+      contextId: world!.id,
+      awaitPromise: true,
+      returnByValue: true,
+      expression: `(async () => { try { return 'read ' + JSON.stringify(await chrome.storage.${area}.get(null)); } catch (e) { return 'refused ' + e.message; } })()`,
+    })) as { result: { value: string } };
+    return result.value;
+  };
+  // The settings are in storage.local (the demo's platform address at least): the content script cannot read them, nor policy.
+  expect(await tryArea('local')).toMatch(/^refused /);
+  expect(await tryArea('managed')).toMatch(/^refused /);
+  // The sidebar (an extension page) and the background still can.
+  const settings = await demo.browser.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('settings'));
+  expect(settings.settings).toMatchObject({ fhirBaseUrl: demo.server.fhirBase });
+  await cdp.detach();
+  await page.close();
+});
+
 test('insert into note puts the text into the EMR’s #note as if typed', async () => {
   const page = await demo.browser.context.newPage();
   await page.goto(`${demo.server.url}/emr/?open=0`);

@@ -30,9 +30,13 @@ export function startBackground(): void {
     return false;
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
-  // Any navigation of a tab forgets its encounter and its sidebar at once; an EMR page reports again when it has loaded.
-  browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (change.status === 'loading' || change.url !== undefined) void forgetNavigated(tabId, change.url);
+  // A navigation off the EMR's origin forgets the tab's encounter and its sidebar at once. The tab's
+  // own URL decides, not the change: `loading` also comes for the EMR's frames loading (the URL
+  // unchanged: kept, or the sidebar lost its binding mid-encounter), and the move to an origin
+  // without host access shows no URL at all (the tab's is hidden then too: forgotten, at the
+  // latest on `complete`).
+  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (change.status !== undefined || change.url !== undefined) void forgetNavigated(tabId, change.url ?? tab.url);
   });
   registerHostSync();
   registerAdapterRefresh();

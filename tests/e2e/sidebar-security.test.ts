@@ -122,7 +122,7 @@ async function frameCopy(page: Page, id: string, src: string): Promise<Frame> {
   const frame = (await handle.contentFrame())!;
   await frame.waitForLoadState('load');
   // Whatever the copy does on start (ask who it is, read the tab's encounter) has had time to happen.
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(800);
   return frame;
 }
 
@@ -224,8 +224,8 @@ async function recognizeOne(frame: Frame): Promise<Record<string, unknown>> {
 }
 
 test('a copy of the sidebar page framed by the EMR page itself shows no patient and can neither read nor store; the injected sidebar beside it still works', async () => {
-  const { page, frame } = await openEmr(0);
-  const patient = demo.patients[0]!;
+  const { page, frame } = await openEmr(1); // a patient of its own: each test decides cards, kept across tests
+  const patient = demo.patients[1]!;
   const url = await sidebarUrl(frame);
   // By the extension's public id the page gets nothing at all: Chromium refuses it the page.
   const byId = await frameCopy(page, 'by-id', `chrome-extension://${demo.browser.extensionId}/sidebar.html`);
@@ -255,8 +255,8 @@ const FORGOTTEN = (tabId: number) => expect.toSatisfy((session: Record<string, u
 });
 
 test('the EMR tab navigates to an origin without host access: the encounter and the binding are forgotten, a sidebar framed there is inert; back on the EMR the patient shows again once read', async () => {
-  const { page, frame } = await openEmr(0);
-  const patient = demo.patients[0]!;
+  const { page, frame } = await openEmr(2);
+  const patient = demo.patients[2]!;
   const forged = await recognizeOne(frame);
   const tabId = await tabIdOf(page.url());
   const url = await sidebarUrl(frame);
@@ -310,8 +310,8 @@ const SQUATTER = `
 `;
 
 test('a page that defines the old host element name first: the sidebar still works and the page reaches nothing inside it', async () => {
-  const { page, frame } = await openEmr(0, SQUATTER);
-  const patient = demo.patients[0]!;
+  const { page, frame } = await openEmr(3, SQUATTER);
+  const patient = demo.patients[3]!;
   await frame.getByText(patient.name, { exact: true }).waitFor();
   const seen = await page.evaluate(() => {
     const squat = (window as unknown as { __squat: { constructed: number; internals: { shadowRoot: ShadowRoot | null }[]; shadowRoots: ShadowRoot[] } }).__squat;
@@ -342,7 +342,7 @@ test('a page that defines the old host element name first: the sidebar still wor
 });
 
 test('double-click-jacking: a cover that vanishes on the first click of a double click leaves the second on a card seen for a moment only: no decision', async () => {
-  const { page, frame } = await openEmr(0);
+  const { page, frame } = await openEmr(4);
   const before = (await storedDecisions()).length;
   const first = frame.locator('article').filter({ has: frame.getByRole('button', { name: '互认', exact: true }) }).first();
   const target = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);
@@ -378,7 +378,7 @@ test('double-click-jacking: a cover that vanishes on the first click of a double
 });
 
 test('double-click-jacking with the sidebar moved off screen: put back by the first click, the second on 互认 stores nothing', async () => {
-  const { page, frame } = await openEmr(0);
+  const { page, frame } = await openEmr(5);
   const before = (await storedDecisions()).length;
   const first = frame.locator('article').filter({ has: frame.getByRole('button', { name: '互认', exact: true }) }).first();
   const target = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);

@@ -17,7 +17,8 @@ declare global {
  */
 const here: string | undefined = (() => {
   const script = typeof document === 'undefined' ? null : document.currentScript;
-  if (script instanceof HTMLScriptElement && script.src) return new URL('.', script.src).href;
+  // No `instanceof HTMLScriptElement`: where there is no DOM (node, a worker) that name is not defined.
+  if (script && script.tagName === 'SCRIPT' && (script as HTMLScriptElement).src) return new URL('.', (script as HTMLScriptElement).src).href;
   try {
     return new URL('.', import.meta.url).href;
   } catch {

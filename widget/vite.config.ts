@@ -15,6 +15,9 @@ const outDir = resolve(root, 'dist/widget');
  * - huren-widget-pinyin.js: 拼音首字母 for the paper entry (`window.HurenPinyin`, pinyin-pro ≈145 KB
  *   gzip), loaded by the widget from beside itself when the entry form first opens.
  */
+/** Hospital PCs run Chrome/Edge as old as 109 (docs/deploy.md): syntax lowered for it, as the extension's. */
+const OLDEST_BROWSER = 'chrome109';
+
 function sideBuilds(): Plugin {
   let done: Promise<void> | undefined;
   const one = (entry: string, name: string, formats: ('es' | 'iife')[], fileName: (format: string) => string) =>
@@ -25,6 +28,7 @@ function sideBuilds(): Plugin {
       plugins: [react(), zodWithoutJsonSchema()],
       define: { 'process.env.NODE_ENV': JSON.stringify('production') },
       build: {
+        target: OLDEST_BROWSER,
         outDir,
         emptyOutDir: false,
         sourcemap: true,
@@ -76,6 +80,7 @@ export default defineConfig({
   plugins: [react(), zodWithoutJsonSchema(), sideBuilds()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
+    target: OLDEST_BROWSER,
     outDir,
     emptyOutDir: true,
     sourcemap: true,

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EXTENSION_DIR } from '../../demo/browser.ts';
+import { resolve } from 'node:path';
 import { abortSignalAny, installChrome109Fills, urlCanParse } from '../../extension/compat/chrome109.ts';
+import { anySignal, canParseUrl } from '../../shared/compat/web.ts';
+
+/** The widget's bundles (huren-widget.js and its side bundles), which hospitals' own pages load. */
+const WIDGET_DIR = resolve(import.meta.dirname, '../../dist/widget');
 
 /**
  * The oldest browser supported is Chrome/Edge 109 (docs/deploy.md). No Chrome 109 can be run
@@ -26,7 +31,7 @@ const NEWER_THAN_109: [RegExp, string][] = [
   [/matchOriginAsFallback/, 'matchOriginAsFallback (119)'],
   [/crypto\.subtle\.[a-z]+\(\s*\{?\s*name:\s*["']Ed25519/, 'WebCrypto Ed25519 (137)'],
 ];
-/** Used by the shared code, filled in for 109 by the compat module every entry point imports first. */
+/** Called by the shared code only through shared/compat/web.ts (native where present); the extension also fills the globals. */
 const FILLED: [RegExp, string][] = [
   [/AbortSignal\.any\(/, 'AbortSignal.any (116)'],
   [/URL\.canParse\(/, 'URL.canParse (120)'],
@@ -39,6 +44,9 @@ const CSS_NEWER: [RegExp, string][] = [
   [/\bcolor-mix\(/, 'color-mix() (111)'],
   [/\{[^{}]*&[\s.:[#>+~]/, 'CSS nesting (112)'],
 ];
+
+/** A bundle's text without calls guarded by their own feature test (zod: `typeof URL.canParse=="function"?URL.canParse(…):…`). */
+const unguarded = (text: string) => text.replace(/typeof (\w+(?:\.\w+)+)\s*===?\s*[`'"]function[`'"]\s*\?\s*\1\(/g, '');
 
 function files(dir: string, ext: RegExp): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -64,12 +72,10 @@ describe('the built extension runs on Chrome/Edge 109', () => {
     expect(found).toEqual([]);
   });
 
-  test('what is filled in is used only in contexts that load the fill first', () => {
+  test('the APIs 109 lacks that the shared code needs are reached only through its helpers', () => {
     const entries = ['background.js', 'sidebar.html', 'options.html', 'stats.html'];
-    const usesFilled = files(EXTENSION_DIR, /\.js$/).filter((f) => FILLED.some(([re]) => re.test(readFileSync(f, 'utf8'))));
-    expect(usesFilled.length).toBeGreaterThan(0); // the scan does see the shared code that calls them
-    // The content script must not need them: it runs in EMR pages and loads no fill.
-    expect(usesFilled.filter((f) => f.includes('content-scripts'))).toEqual([]);
+    const direct = files(EXTENSION_DIR, /\.js$/).filter((f) => FILLED.some(([re]) => re.test(unguarded(readFileSync(f, 'utf8')))));
+    expect(direct.map((f) => f.slice(EXTENSION_DIR.length + 1))).toEqual([]);
     expect(entries.every((e) => statSync(join(EXTENSION_DIR, e)).isFile())).toBe(true);
   });
 
@@ -80,6 +86,15 @@ describe('the built extension runs on Chrome/Edge 109', () => {
       for (const [re, what] of CSS_NEWER) if (re.test(text) && (file.endsWith('.css') || what !== 'CSS nesting (112)')) found.push(`${what} in ${file.slice(EXTENSION_DIR.length + 1)}`);
     }
     expect(found).toEqual([]);
+  });
+
+  test('the helpers use the browser’s own API where it has one', () => {
+    const a = new AbortController();
+    const signal = anySignal([a.signal]);
+    a.abort('x');
+    expect(signal.aborted).toBe(true);
+    expect(canParseUrl('https://a.example/x')).toBe(true);
+    expect(canParseUrl('::')).toBe(false);
   });
 
   test('the fills behave as the real APIs do', async () => {
@@ -104,5 +119,20 @@ describe('the built extension runs on Chrome/Edge 109', () => {
     const native = { AbortSignal: Object.assign(class {}, { any: own }) as unknown as typeof AbortSignal, URL: Object.assign(class {}, { canParse: own }) as unknown as typeof URL };
     installChrome109Fills(native);
     expect((native.URL as unknown as { canParse: unknown }).canParse).toBe(own);
+  });
+});
+
+describe('the widget runs on Chrome/Edge 109 without touching the host page’s globals', () => {
+  test('no widget bundle calls an API newer than 109, nor one the extension fills in', () => {
+    const scripts = files(WIDGET_DIR, /\.m?js$/);
+    expect(scripts.map((f) => f.slice(WIDGET_DIR.length + 1))).toEqual(expect.arrayContaining(['huren-widget.js', 'huren-widget.mjs', 'huren-frame-host.js']));
+    const found: string[] = [];
+    for (const file of scripts) {
+      const text = unguarded(readFileSync(file, 'utf8'));
+      for (const [re, what] of [...NEWER_THAN_109, ...FILLED]) if (re.test(text)) found.push(`${what} in ${file.slice(WIDGET_DIR.length + 1)}`);
+      // It defines nothing on the host's AbortSignal or URL.
+      if (/defineProperty\(\w+,\s*["'](any|canParse)["']/.test(text)) found.push(`a global fill in ${file.slice(WIDGET_DIR.length + 1)}`);
+    }
+    expect(found).toEqual([]);
   });
 });

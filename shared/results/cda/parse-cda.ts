@@ -1,6 +1,7 @@
 import { CdaError, type CdaAnalyte, type CdaDocument, type CdaExam, type CdaHeader, type CdaKind } from './cda-document';
 import { hl7Time } from './hl7-time';
 import { attr, child, children, descendants, parseXml, textContent, XmlError, xsiType, type XmlElement, type XmlLimits } from './xml';
+import { canParseUrl } from '../../compat/web';
 
 /** HL7 v3 / CDA R2. Only elements in this namespace are read: a vendor `<x:value>` is never a result. */
 export const V3 = 'urn:hl7-org:v3';
@@ -388,7 +389,7 @@ function imagesUrl(group: XmlElement[]): string | undefined {
       const ext = child(ref, V3, 'externalObservation');
       if (attr(ext, 'classCode') !== 'DGIMG') continue;
       const url = attr(child(child(ext, V3, 'text'), V3, 'reference'), 'value')?.trim();
-      if (url && /^https?:\/\//i.test(url) && URL.canParse(url)) return url;
+      if (url && /^https?:\/\//i.test(url) && canParseUrl(url)) return url;
     }
   }
   return undefined;

@@ -4,6 +4,7 @@ import { SourceError, type ResultsFetch, type ResultsQuery, type ResultsSource }
 import { Patient, SearchBundle } from './fhir-schemas';
 import { getJson, type HttpOptions } from './http';
 import { normalizeResources } from './normalize';
+import { anySignal } from '../../compat/web';
 
 export interface FhirSourceConfig {
   /** FHIR R4 base, e.g. "https://platform.example/fhir/R4" (no trailing slash needed). */
@@ -154,7 +155,7 @@ export function createFhirSource(config: FhirSourceConfig): ResultsSource {
       const sinks = searches.map(() => [] as unknown[]);
       // The searches run side by side; the first failure stops the others.
       const stop = new AbortController();
-      const signal = query.signal ? AbortSignal.any([query.signal, stop.signal]) : stop.signal;
+      const signal = query.signal ? anySignal([query.signal, stop.signal]) : stop.signal;
       try {
         await Promise.all(searches.map((url, i) => searchAll(url, sinks[i]!, progress, { ...query, signal })));
       } catch (err) {

@@ -3,6 +3,7 @@ import {
   SCHEMAS, type CodeableConcept, type DiagnosticReport, type Endpoint, type ImagingStudy, type Observation,
   type Organization, type PractitionerRole, type ReadType, type Reference,
 } from './fhir-schemas';
+import { canParseUrl } from '../../compat/web';
 
 /** HR marks are `meta.tag` codings with this system (docs/fhir-mapping.md). */
 export const HR_MARK_SYSTEM = 'https://huren.example/fhir/CodeSystem/hr-mark';
@@ -322,7 +323,7 @@ class Context {
   private imagesUrl(study: ImagingStudy): string | undefined {
     for (const ref of study.endpoint ?? []) {
       const endpoint = this.parsed.Endpoint.get(this.key(ref, 'Endpoint') ?? '');
-      if (endpoint && /^https?:\/\//i.test(endpoint.address) && URL.canParse(endpoint.address)) return endpoint.address;
+      if (endpoint && /^https?:\/\//i.test(endpoint.address) && canParseUrl(endpoint.address)) return endpoint.address;
     }
     return undefined;
   }

@@ -120,6 +120,7 @@ async function enterPaperReport(root: Root, page: Page, shot: string): Promise<L
 /** Recognize a card the physician can see (in mid-screen for ≥400 ms), then insert its citation. */
 async function recognizeAndCite(card: Locator): Promise<string> {
   await card.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await card.page().waitForTimeout(1000); // still on screen a moment, as a physician's card is
   await card.getByRole('button', { name: '互认', exact: true }).click();
   await card.getByText('已互认').waitFor();
   await card.getByRole('button', { name: '插入病历' }).click();
@@ -276,6 +277,7 @@ describe.sequential('widget in iframe mode (the EMR and Huren on two origins)', 
     // The 复查 reason is a form too: saved in the sandboxed frame as well.
     const tumor = frame.locator('.hr-card').filter({ has: frame.locator('.hr-card-title', { hasText: '肿瘤标志物' }) });
     await tumor.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await tumor.page().waitForTimeout(1000);
     await tumor.getByRole('button', { name: '复查', exact: true }).click();
     await tumor.getByText('检查检验结果在疾病发展演变过程中变化较快的').click();
     await tumor.getByRole('button', { name: '保存' }).click();

@@ -214,7 +214,7 @@ async function recognizeOne(frame: Frame): Promise<Record<string, unknown>> {
   // Pinned by its result: once decided, the card no longer matches the filter above.
   const prompting = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);
   await prompting.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  await frame.waitForTimeout(600);
+  await frame.waitForTimeout(1000);
   await prompting.getByRole('button', { name: '互认', exact: true }).click();
   await prompting.getByText('已互认').waitFor();
   const after = await storedDecisions();

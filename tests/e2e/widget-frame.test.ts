@@ -66,6 +66,9 @@ test('the EMR drives the Huren frame: patient → cards, duplicate order → rec
   await lft.locator('.hr-badge', { hasText: '重复开单：肝功能' }).waitFor();
   // Into the middle of the screen: a button on the last pixels of the viewport shares them with the EMR column's scrollbar.
   await lft.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  // As a physician would: the card has stood still on screen a moment before the click. A click
+  // within 400 ms of a card turning visible again is refused as possible clickjacking (visibility.ts).
+  await page.waitForTimeout(1000);
   await lft.getByRole('button', { name: '互认', exact: true }).click();
   await lft.getByText('已互认').waitFor();
   await page.locator('#decisions li[data-outcome="accepted"]', { hasText: `${zhang.name}　肝功能　互认` }).waitFor();

@@ -341,25 +341,22 @@ test('a page that defines the old host element name first: the sidebar still wor
   await page.close();
 });
 
-test('double-click-jacking: a cover that vanishes on the first click of a double click leaves the second on a card seen for a moment only: no decision', async () => {
-  const { page, frame } = await openEmr(4);
+/**
+ * A double-click attack on the first undecided card of patient `index`: `arm` sets the page's trap,
+ * then a double click lands on 互认 — refused, nothing stored — and a later click of the physician's
+ * own, with the card seen for a while, stores one decision.
+ */
+async function doubleClickAttack(index: number, shot: string, arm: (page: Page) => Promise<void>): Promise<void> {
+  const { page, frame } = await openEmr(index);
   const before = (await storedDecisions()).length;
   const first = frame.locator('article').filter({ has: frame.getByRole('button', { name: '互认', exact: true }) }).first();
   const target = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);
   await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = (await target.getByRole('button', { name: '互认', exact: true }).boundingBox())!;
   const refused = await countRefusals(frame, target);
-  // "双击领取": an opaque cover over the sidebar takes the first click and removes itself at once.
-  await page.evaluate(() => {
-    const cover = document.createElement('div');
-    cover.id = 'cover';
-    cover.textContent = '双击领取红包';
-    Object.assign(cover.style, { position: 'fixed', top: '0', right: '0', width: '400px', height: '100vh', zIndex: '2147483647', background: '#e33', color: '#fff', font: '28px sans-serif', display: 'grid', placeItems: 'center' });
-    cover.addEventListener('mousedown', () => cover.remove());
-    document.documentElement.append(cover);
-  });
+  await arm(page);
   await page.waitForTimeout(600);
-  await page.screenshot({ path: screenshotPath('sidebar-attack-double-click') });
+  await page.screenshot({ path: screenshotPath(shot) });
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.mouse.click(x, y);
@@ -375,45 +372,37 @@ test('double-click-jacking: a cover that vanishes on the first click of a double
   await target.getByText('已互认').waitFor();
   expect((await storedDecisions()).length).toBe(before + 1);
   await page.close();
+}
+
+test('double-click-jacking: a cover that vanishes on the first click of a double click leaves the second on a card seen for a moment only: no decision', async () => {
+  // "双击领取": an opaque cover over the sidebar takes the first click and removes itself at once.
+  await doubleClickAttack(4, 'sidebar-attack-double-click', (page) =>
+    page.evaluate(() => {
+      const cover = document.createElement('div');
+      cover.id = 'cover';
+      cover.textContent = '双击领取红包';
+      Object.assign(cover.style, { position: 'fixed', top: '0', right: '0', width: '400px', height: '100vh', zIndex: '2147483647', background: '#e33', color: '#fff', font: '28px sans-serif', display: 'grid', placeItems: 'center' });
+      cover.addEventListener('mousedown', () => cover.remove());
+      document.documentElement.append(cover);
+    }),
+  );
 });
 
 test('double-click-jacking with the sidebar moved off screen: put back by the first click, the second on 互认 stores nothing', async () => {
-  const { page, frame } = await openEmr(5);
-  const before = (await storedDecisions()).length;
-  const first = frame.locator('article').filter({ has: frame.getByRole('button', { name: '互认', exact: true }) }).first();
-  const target = frame.locator(`article[data-result="${await first.getAttribute('data-result')}"]`);
-  await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  const box = (await target.getByRole('button', { name: '互认', exact: true }).boundingBox())!;
-  const refused = await countRefusals(frame, target);
   // The page moves the host off screen (its inline style is the page's to rewrite) and shows a bait in its place.
-  await page.evaluate(() => {
-    const host = document.querySelector('[data-huren-sidebar]') as HTMLElement;
-    host.style.setProperty('right', '-200vw', 'important');
-    const bait = document.createElement('div');
-    bait.id = 'bait';
-    bait.textContent = '双击领取红包';
-    Object.assign(bait.style, { position: 'fixed', top: '0', right: '0', width: '400px', height: '100vh', zIndex: '10', background: '#e33', color: '#fff', font: '28px sans-serif', display: 'grid', placeItems: 'center' });
-    bait.addEventListener('mousedown', () => {
-      host.style.setProperty('right', '0', 'important');
-      bait.remove();
-    });
-    document.body.append(bait);
-  });
-  await page.waitForTimeout(600);
-  await page.screenshot({ path: screenshotPath('sidebar-attack-double-click-offscreen') });
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await page.mouse.click(x, y);
-  await page.waitForTimeout(150);
-  await page.mouse.click(x, y);
-  await refused();
-  await page.waitForTimeout(1000);
-  expect(await target.getByText('已互认').count()).toBe(0);
-  expect((await storedDecisions()).length).toBe(before);
-
-  // Back in place for a while now: the physician's own click counts.
-  await page.mouse.click(x, y);
-  await target.getByText('已互认').waitFor();
-  expect((await storedDecisions()).length).toBe(before + 1);
-  await page.close();
+  await doubleClickAttack(5, 'sidebar-attack-double-click-offscreen', (page) =>
+    page.evaluate(() => {
+      const host = document.querySelector('[data-huren-sidebar]') as HTMLElement;
+      host.style.setProperty('right', '-200vw', 'important');
+      const bait = document.createElement('div');
+      bait.id = 'bait';
+      bait.textContent = '双击领取红包';
+      Object.assign(bait.style, { position: 'fixed', top: '0', right: '0', width: '400px', height: '100vh', zIndex: '10', background: '#e33', color: '#fff', font: '28px sans-serif', display: 'grid', placeItems: 'center' });
+      bait.addEventListener('mousedown', () => {
+        host.style.setProperty('right', '0', 'important');
+        bait.remove();
+      });
+      document.body.append(bait);
+    }),
+  );
 });
